@@ -1,0 +1,54 @@
+# task_diag: build a 6.12 kernel with the series applied, boot it in QEMU,
+# and show (make run) or test (make check) the taskdiag netlink family.
+# Everything built goes to build/ (BUILD=dir to change it). See README.md.
+
+H := harness
+export BUILD ?= $(CURDIR)/build
+
+.PHONY: all run check deps tree kernel-debug kernel-production regen \
+	refresh-patch checkpatch clean distclean help
+
+all: help
+
+help:
+	@echo "make run        build the production kernel, boot it, show task_diag at work"
+	@echo "make check      build the debug kernel, boot it, run the kselftests and checks"
+	@echo "make deps       install missing Debian packages"
+	@echo "make tree       assemble build/linux (upstream + new files + patches)"
+	@echo "make regen      regenerate uapi/kernel files from the YNL spec"
+	@echo "make refresh-patch P=patches/NNNN-x.patch [FILES=...]"
+	@echo "                store edits made in build/linux back into a patch"
+	@echo "make checkpatch run checkpatch.pl --strict on the series"
+	@echo "make clean      remove build outputs but keep the unpacked trees and ccache"
+
+deps:
+	@$(H)/deps.sh
+
+tree: deps
+	@$(H)/assemble.sh
+
+kernel-%: tree
+	@$(H)/build-kernel.sh $*
+
+run: kernel-production
+	@$(H)/build-selftests.sh production
+	@$(H)/run.sh
+
+check: kernel-debug
+	@$(H)/build-selftests.sh debug
+	@$(H)/check.sh
+
+regen: tree
+	@$(H)/regen.sh
+
+refresh-patch:
+	@$(H)/refresh-patch.sh $(P) $(FILES)
+
+checkpatch: tree
+	@$(H)/checkpatch.sh
+
+clean:
+	rm -rf $(BUILD)/obj-* $(BUILD)/kselftest $(BUILD)/vm $(BUILD)/*.log
+
+distclean:
+	rm -rf $(BUILD)

@@ -1,0 +1,43 @@
+#!/bin/bash
+# Build the assembled tree's kernel (bzImage) and the uapi headers for a
+# flavour, in build/obj-FLAVOUR. The config is tinyconfig plus the VM
+# fragment, the flavour's fragment and the selftests' own config file; it
+# is regenerated only when one of those changes, and every option a
+# fragment asks for must survive the merge.
+#
+# Usage: harness/build-kernel.sh debug|production
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+flavour=$1
+obj=$BUILD/obj-$flavour
+fragments=("$top/harness/configs/vm.config"
+	   "$top/harness/configs/$flavour.config"
+	   "$tree/tools/testing/selftests/task_diag/config")
+for f in "${fragments[@]}"; do [ -r "$f" ] || die "$f missing"; done
+kmake() { make -s -C "$tree" O="$obj" CC="ccache gcc" "$@"; }
+
+# Regenerate .config only when its inputs change.
+stamp=$(cat "$tree/.version" "${fragments[@]}" | sha1sum | cut -c1-40)
+if [ "$(cat "$obj/.config-stamp" 2>/dev/null)" != "$stamp" ]; then
+	echo "  CONFIG  $flavour: tinyconfig + ${fragments[*]##*/}"
+	mkdir -p "$obj"
+	kmake tinyconfig >/dev/null
+	"$tree/scripts/kconfig/merge_config.sh" -m -Q -O "$obj" \
+		"$obj/.config" "${fragments[@]}" >/dev/null
+	kmake olddefconfig >/dev/null
+	# merge_config.sh silently drops what a dependency forbids.
+	grep -h '^CONFIG_\|^# CONFIG_.* is not set' "${fragments[@]}" |
+		sed 's/^# \(CONFIG_[A-Z0-9_]*\) is not set/\1=n/' |
+		while IFS== read -r sym want; do
+			got=$(sed -n "s/^$sym=//p" "$obj/.config")
+			[ "${got:-n}" = "$want" ] ||
+				die "$flavour config: $sym=$want requested, got ${got:-n}"
+		done
+	echo "$stamp" >"$obj/.config-stamp"
+fi
+
+echo "  BUILD   $flavour kernel ($obj)"
+kmake -j"$(nproc)" bzImage
+kmake headers >/dev/null
+echo "  KERNEL  $obj/arch/x86/boot/bzImage"
