@@ -16,7 +16,7 @@ if [ "${1:-}" = --check ]; then
 fi
 
 # The generator finds its schema next to the spec: run it in the tree.
-install_if_changed "$top/$spec" "$tree/$spec"
+install_in_tree "$top/$spec" "$spec"
 gen() { # mode, --header|--source, output path
 	mkdir -p "$(dirname "$out/$3")"
 	(cd "$tree" && python3 tools/net/ynl/ynl-gen-c.py --mode "$1" "$2" \

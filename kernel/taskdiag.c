@@ -20,13 +20,20 @@
  */
 
 #include <linux/cred.h>
+#include <linux/delayacct.h>
 #include <linux/kthread.h>
+#include <linux/mm.h>
 #include <linux/pid_namespace.h>
 #include <linux/ptrace.h>
+#include <linux/sched/cputime.h>
+#include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <linux/task_io_accounting_ops.h>
+#include <linux/taskstats.h>
 #include <linux/time_namespace.h>
+#include <linux/user_namespace.h>
 #include <linux/workqueue.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
@@ -35,7 +42,9 @@
 #include "taskdiag-nl-gen.h"
 
 /* Groups this kernel can return. */
-#define TASKDIAG_SHOW_SUPPORTED		BIT_ULL(TASKDIAG_GROUP_BASE)
+#define TASKDIAG_SHOW_SUPPORTED		(BIT_ULL(TASKDIAG_GROUP_BASE) |	\
+					 BIT_ULL(TASKDIAG_GROUP_CRED) |	\
+					 BIT_ULL(TASKDIAG_GROUP_STAT))
 
 /**
  * struct taskdiag_request - what a request asks for, captured on arrival
@@ -48,6 +57,7 @@
  * @strategy: which tasks, enum taskdiag_dump_strategy
  * @boottime_offset: offset of the requester's time namespace from the
  *	host's boot time, added to start times as /proc adds it
+ * @taskstats: scratch space to add up delay accounting in, if asked for
  */
 struct taskdiag_request {
 	struct pid_namespace *ns;
@@ -57,17 +67,7 @@ struct taskdiag_request {
 	u64 show;
 	u32 strategy;
 	u64 boottime_offset;
-};
-
-/**
- * struct taskdiag_dump_ctx - state of a dump between chunks, in cb->ctx
- * @req: the request, allocated in .start and freed in .done
- * @next_nr: cursor: the id, in @req->ns, from which to look for the next
- *	task of the set
- */
-struct taskdiag_dump_ctx {
-	struct taskdiag_request *req;
-	u32 next_nr;
+	struct taskstats *taskstats;
 };
 
 /*
@@ -238,6 +238,50 @@ static bool taskdiag_may_access(const struct taskdiag_request *req,
 	       taskdiag_cred_may_access(req->opener, task, mode);
 }
 
+/*
+ * Every message keeps room for the flag that says the task continues in
+ * the next one, so that it can be split after any group or list item.
+ */
+#define TASKDIAG_CLOSE_ROOM	nla_total_size(0)
+
+static bool taskdiag_room_left(const struct sk_buff *skb)
+{
+	return skb_tailroom(skb) >= TASKDIAG_CLOSE_ROOM;
+}
+
+/**
+ * struct taskdiag_cursor - where a task's data resumes in its next message
+ * @group: the first group (enum taskdiag_group) still to be filled
+ * @pos: where that group resumes, in its own terms; 0 for its start
+ */
+struct taskdiag_cursor {
+	u32 group;
+	u64 pos;
+};
+
+/**
+ * struct taskdiag_fill - one message about one task being filled
+ * @skb: the message's buffer
+ * @req: the request
+ * @task: the task
+ * @withheld: groups whose protected data the access rules deny
+ * @pos: where the group being filled starts; when it returns -EMSGSIZE,
+ *	where it resumes in the next message
+ */
+struct taskdiag_fill {
+	struct sk_buff *skb;
+	const struct taskdiag_request *req;
+	struct task_struct *task;
+	u64 withheld;
+	u64 pos;
+};
+
+/*
+ * Group fill functions put their nest into f->skb and return 0, or
+ * -EMSGSIZE with what they could put left in place (or nothing) and f->pos
+ * set to where they resume. They must leave TASKDIAG_CLOSE_ROOM free.
+ */
+
 /* The name stat field 2 shows, which for kernel threads may exceed comm. */
 static void taskdiag_get_comm(char *buf, size_t size, struct task_struct *task)
 {
@@ -291,11 +335,11 @@ static u32 taskdiag_tracer_nr(struct task_struct *task, struct pid_namespace *ns
 	return nr;
 }
 
-static int taskdiag_fill_base(struct sk_buff *skb,
-			      const struct taskdiag_request *req,
-			      struct task_struct *task)
+static int taskdiag_fill_base(struct taskdiag_fill *f)
 {
-	struct pid_namespace *ns = req->ns;
+	struct pid_namespace *ns = f->req->ns;
+	struct task_struct *task = f->task;
+	struct sk_buff *skb = f->skb;
 	struct nlattr *nest;
 	char comm[64];
 
@@ -311,7 +355,7 @@ static int taskdiag_fill_base(struct sk_buff *skb,
 	    nla_put_u8(skb, TASKDIAG_A_BASE_STATE, task_state_index(task)) ||
 	    nla_put_string(skb, TASKDIAG_A_BASE_COMM, comm) ||
 	    nla_put_u64_64bit(skb, TASKDIAG_A_BASE_START_TIME,
-			      task->start_boottime + req->boottime_offset,
+			      task->start_boottime + f->req->boottime_offset,
 			      TASKDIAG_A_BASE_PAD) ||
 	    nla_put_u32(skb, TASKDIAG_A_BASE_FLAGS, taskdiag_task_flags(task)) ||
 	    nla_put_u64_64bit(skb, TASKDIAG_A_BASE_PID_INO,
@@ -323,85 +367,492 @@ static int taskdiag_fill_base(struct sk_buff *skb,
 	return 0;
 }
 
+/* A u64 attribute and its value, to put runs of them from a table. */
+struct taskdiag_u64 {
+	int type;
+	u64 value;
+};
+
+static int taskdiag_put_u64s(struct sk_buff *skb, const struct taskdiag_u64 *attrs,
+			     unsigned int count, int padattr)
+{
+	unsigned int i;
+
+	for (i = 0; i < count; i++)
+		if (nla_put_u64_64bit(skb, attrs[i].type, attrs[i].value, padattr))
+			return -EMSGSIZE;
+	return 0;
+}
+
+static int taskdiag_put_cred_ids(struct sk_buff *skb, const struct cred *cred,
+				 struct user_namespace *ns)
+{
+	if (nla_put_u32(skb, TASKDIAG_A_CRED_UID, from_kuid_munged(ns, cred->uid)) ||
+	    nla_put_u32(skb, TASKDIAG_A_CRED_EUID, from_kuid_munged(ns, cred->euid)) ||
+	    nla_put_u32(skb, TASKDIAG_A_CRED_SUID, from_kuid_munged(ns, cred->suid)) ||
+	    nla_put_u32(skb, TASKDIAG_A_CRED_FSUID, from_kuid_munged(ns, cred->fsuid)) ||
+	    nla_put_u32(skb, TASKDIAG_A_CRED_GID, from_kgid_munged(ns, cred->gid)) ||
+	    nla_put_u32(skb, TASKDIAG_A_CRED_EGID, from_kgid_munged(ns, cred->egid)) ||
+	    nla_put_u32(skb, TASKDIAG_A_CRED_SGID, from_kgid_munged(ns, cred->sgid)) ||
+	    nla_put_u32(skb, TASKDIAG_A_CRED_FSGID, from_kgid_munged(ns, cred->fsgid)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int taskdiag_put_cred_caps(struct sk_buff *skb, const struct cred *cred)
+{
+	const struct taskdiag_u64 caps[] = {
+		{ TASKDIAG_A_CRED_CAP_INHERITABLE, cred->cap_inheritable.val },
+		{ TASKDIAG_A_CRED_CAP_PERMITTED, cred->cap_permitted.val },
+		{ TASKDIAG_A_CRED_CAP_EFFECTIVE, cred->cap_effective.val },
+		{ TASKDIAG_A_CRED_CAP_BSET, cred->cap_bset.val },
+		{ TASKDIAG_A_CRED_CAP_AMBIENT, cred->cap_ambient.val },
+	};
+
+	return taskdiag_put_u64s(skb, caps, ARRAY_SIZE(caps), TASKDIAG_A_CRED_PAD);
+}
+
+/* What /proc/PID/status shows after the capabilities. */
+static int taskdiag_put_cred_restrictions(struct sk_buff *skb,
+					  struct task_struct *task)
+{
+	if (nla_put_u8(skb, TASKDIAG_A_CRED_NO_NEW_PRIVS, task_no_new_privs(task)))
+		return -EMSGSIZE;
+#ifdef CONFIG_SECCOMP
+	if (nla_put_u32(skb, TASKDIAG_A_CRED_SECCOMP, task->seccomp.mode))
+		return -EMSGSIZE;
+#endif
+#ifdef CONFIG_SECCOMP_FILTER
+	if (nla_put_u32(skb, TASKDIAG_A_CRED_SECCOMP_FILTERS,
+			atomic_read(&task->seccomp.filter_count)))
+		return -EMSGSIZE;
+#endif
+	return 0;
+}
+
+/*
+ * The supplementary groups are a list that may continue in the next
+ * message. group_info is sorted by kernel gid: resuming at the first gid
+ * above the last one sent (f->pos holds gid + 1) neither repeats nor skips
+ * one even if the task changes its groups in between.
+ */
+static int taskdiag_put_cred_groups(struct taskdiag_fill *f,
+				    const struct group_info *groups,
+				    struct user_namespace *ns)
+{
+	unsigned char *mark;
+	u32 gid;
+	int i;
+
+	for (i = 0; i < groups->ngroups; i++) {
+		gid = __kgid_val(groups->gid[i]);
+		if (f->pos && gid < f->pos - 1)
+			continue;
+		mark = skb_tail_pointer(f->skb);
+		if (nla_put_u32(f->skb, TASKDIAG_A_CRED_GROUPS,
+				from_kgid_munged(ns, groups->gid[i])) ||
+		    !taskdiag_room_left(f->skb)) {
+			nlmsg_trim(f->skb, mark);
+			f->pos = (u64)gid + 1;
+			return -EMSGSIZE;
+		}
+	}
+	return 0;
+}
+
+static int taskdiag_fill_cred(struct taskdiag_fill *f)
+{
+	struct user_namespace *ns = f->req->requester->user_ns;
+	const struct cred *cred = get_task_cred(f->task);
+	struct sk_buff *skb = f->skb;
+	struct nlattr *nest;
+	int err = -EMSGSIZE;
+
+	nest = nla_nest_start(skb, TASKDIAG_A_TASK_CRED);
+	if (!nest)
+		goto out;
+	/* A continuation carries more groups only. */
+	if (!f->pos && (taskdiag_put_cred_ids(skb, cred, ns) ||
+			taskdiag_put_cred_caps(skb, cred) ||
+			taskdiag_put_cred_restrictions(skb, f->task))) {
+		nla_nest_cancel(skb, nest);
+		goto out;
+	}
+	err = taskdiag_put_cred_groups(f, cred->group_info, ns);
+	/* nla_len() is set only by nla_nest_end(): compare with the tail. */
+	if (skb_tail_pointer(skb) > (unsigned char *)nla_data(nest))
+		nla_nest_end(skb, nest);
+	else
+		nla_nest_cancel(skb, nest);
+out:
+	put_cred(cred);
+	return err;
+}
+
+static bool taskdiag_per_thread(const struct taskdiag_request *req)
+{
+	return req->strategy == TASKDIAG_DUMP_STRATEGY_ALL_THREAD ||
+	       req->strategy == TASKDIAG_DUMP_STRATEGY_THREAD;
+}
+
+/* CPU times, faults and context switches of a task or process. */
+struct taskdiag_cpu {
+	u64 utime, stime, cutime, cstime;
+	unsigned long minflt, majflt, cminflt, cmajflt, nvcsw, nivcsw;
+};
+
+/* As do_task_stat() sums them; context switches as getrusage() does. */
+static void taskdiag_get_cpu(struct task_struct *task, bool whole,
+			     struct taskdiag_cpu *cpu)
+{
+	struct signal_struct *sig = task->signal;
+	struct task_struct *t;
+
+	scoped_seqlock_read(&sig->stats_lock, ss_lock_irqsave) {
+		cpu->cminflt = sig->cmin_flt;
+		cpu->cmajflt = sig->cmaj_flt;
+		cpu->cutime = sig->cutime;
+		cpu->cstime = sig->cstime;
+		if (whole) {
+			/* What exited threads left, plus the live ones. */
+			cpu->minflt = sig->min_flt;
+			cpu->majflt = sig->maj_flt;
+			cpu->nvcsw = sig->nvcsw;
+			cpu->nivcsw = sig->nivcsw;
+			rcu_read_lock();
+			__for_each_thread(sig, t) {
+				cpu->minflt += t->min_flt;
+				cpu->majflt += t->maj_flt;
+				cpu->nvcsw += t->nvcsw;
+				cpu->nivcsw += t->nivcsw;
+			}
+			rcu_read_unlock();
+		}
+	}
+	if (whole) {
+		thread_group_cputime_adjusted(task, &cpu->utime, &cpu->stime);
+	} else {
+		task_cputime_adjusted(task, &cpu->utime, &cpu->stime);
+		cpu->minflt = task->min_flt;
+		cpu->majflt = task->maj_flt;
+		cpu->nvcsw = task->nvcsw;
+		cpu->nivcsw = task->nivcsw;
+	}
+}
+
+static int taskdiag_put_stat_cpu(struct taskdiag_fill *f)
+{
+	struct taskdiag_cpu cpu;
+
+	taskdiag_get_cpu(f->task, !taskdiag_per_thread(f->req), &cpu);
+
+	const struct taskdiag_u64 attrs[] = {
+		{ TASKDIAG_A_STAT_UTIME, cpu.utime },
+		{ TASKDIAG_A_STAT_STIME, cpu.stime },
+		{ TASKDIAG_A_STAT_CUTIME, cpu.cutime },
+		{ TASKDIAG_A_STAT_CSTIME, cpu.cstime },
+		{ TASKDIAG_A_STAT_MINFLT, cpu.minflt },
+		{ TASKDIAG_A_STAT_MAJFLT, cpu.majflt },
+		{ TASKDIAG_A_STAT_CMINFLT, cpu.cminflt },
+		{ TASKDIAG_A_STAT_CMAJFLT, cpu.cmajflt },
+		{ TASKDIAG_A_STAT_NVCSW, cpu.nvcsw },
+		{ TASKDIAG_A_STAT_NIVCSW, cpu.nivcsw },
+	};
+
+	return taskdiag_put_u64s(f->skb, attrs, ARRAY_SIZE(attrs),
+				 TASKDIAG_A_STAT_PAD);
+}
+
+static int taskdiag_put_stat_sched(struct taskdiag_fill *f)
+{
+	struct task_struct *task = f->task;
+	struct sk_buff *skb = f->skb;
+
+	if (nla_put_u32(skb, TASKDIAG_A_STAT_THREADS, get_nr_threads(task)) ||
+	    nla_put_s32(skb, TASKDIAG_A_STAT_NICE, task_nice(task)) ||
+	    nla_put_s32(skb, TASKDIAG_A_STAT_PRIORITY, task_prio(task)) ||
+	    nla_put_u32(skb, TASKDIAG_A_STAT_POLICY, task->policy) ||
+	    nla_put_u32(skb, TASKDIAG_A_STAT_RT_PRIORITY, task->rt_priority) ||
+	    nla_put_u32(skb, TASKDIAG_A_STAT_PROCESSOR, task_cpu(task)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* Sizes of the memory map, as stat fields 23 and 24 (in bytes here). */
+static int taskdiag_put_stat_mm(struct taskdiag_fill *f)
+{
+	struct mm_struct *mm = get_task_mm(f->task);
+	u64 vsize = 0, rss = 0;
+
+	if (mm) {
+		vsize = PAGE_SIZE * READ_ONCE(mm->total_vm);	/* task_vsize() */
+		rss = (u64)get_mm_rss(mm) << PAGE_SHIFT;
+		mmput(mm);
+	}
+
+	const struct taskdiag_u64 attrs[] = {
+		{ TASKDIAG_A_STAT_VSIZE, vsize },
+		{ TASKDIAG_A_STAT_RSS, rss },
+	};
+
+	return taskdiag_put_u64s(f->skb, attrs, ARRAY_SIZE(attrs),
+				 TASKDIAG_A_STAT_PAD);
+}
+
+#ifdef CONFIG_TASK_IO_ACCOUNTING
+/* The counters of /proc/PID/io, as do_io_accounting() sums them. */
+static int taskdiag_put_stat_io(struct taskdiag_fill *f)
+{
+	struct task_struct *task = f->task, *t;
+	struct signal_struct *sig = task->signal;
+	struct task_io_accounting acct = task->ioac;
+
+	if (!taskdiag_per_thread(f->req)) {
+		scoped_seqlock_read(&sig->stats_lock, ss_lock_irqsave) {
+			acct = sig->ioac;
+			rcu_read_lock();
+			__for_each_thread(sig, t)
+				task_io_accounting_add(&acct, &t->ioac);
+			rcu_read_unlock();
+		}
+	}
+
+	const struct taskdiag_u64 attrs[] = {
+		{ TASKDIAG_A_STAT_RCHAR, acct.rchar },
+		{ TASKDIAG_A_STAT_WCHAR, acct.wchar },
+		{ TASKDIAG_A_STAT_SYSCR, acct.syscr },
+		{ TASKDIAG_A_STAT_SYSCW, acct.syscw },
+		{ TASKDIAG_A_STAT_READ_BYTES, acct.read_bytes },
+		{ TASKDIAG_A_STAT_WRITE_BYTES, acct.write_bytes },
+		{ TASKDIAG_A_STAT_CANCELLED_WRITE_BYTES, acct.cancelled_write_bytes },
+	};
+
+	return taskdiag_put_u64s(f->skb, attrs, ARRAY_SIZE(attrs),
+				 TASKDIAG_A_STAT_PAD);
+}
+
+#else
+static int taskdiag_put_stat_io(struct taskdiag_fill *f)
+{
+	return 0;
+}
+#endif
+
+#ifdef CONFIG_TASK_DELAY_ACCT
+/*
+ * Delay accounting totals as TASKSTATS reports them: for a process, what
+ * taskstats kept of its exited threads plus its live threads, as
+ * fill_stats_for_tgid() adds them up.
+ */
+static int taskdiag_put_stat_delays(struct taskdiag_fill *f)
+{
+	struct taskstats *ts = f->req->taskstats;
+	struct task_struct *task = f->task, *t;
+	unsigned long flags;
+
+	memset(ts, 0, sizeof(*ts));
+	if (taskdiag_per_thread(f->req)) {
+		delayacct_add_tsk(ts, task);
+	} else if (lock_task_sighand(task, &flags)) {
+		if (task->signal->stats)
+			memcpy(ts, task->signal->stats, sizeof(*ts));
+		for_each_thread(task, t) {
+			if (!t->exit_state)
+				delayacct_add_tsk(ts, t);
+		}
+		unlock_task_sighand(task, &flags);
+	}
+
+	const struct taskdiag_u64 attrs[] = {
+		{ TASKDIAG_A_STAT_CPU_DELAY_COUNT, ts->cpu_count },
+		{ TASKDIAG_A_STAT_CPU_DELAY_TOTAL, ts->cpu_delay_total },
+		{ TASKDIAG_A_STAT_BLKIO_DELAY_COUNT, ts->blkio_count },
+		{ TASKDIAG_A_STAT_BLKIO_DELAY_TOTAL, ts->blkio_delay_total },
+		{ TASKDIAG_A_STAT_SWAPIN_DELAY_COUNT, ts->swapin_count },
+		{ TASKDIAG_A_STAT_SWAPIN_DELAY_TOTAL, ts->swapin_delay_total },
+		{ TASKDIAG_A_STAT_FREEPAGES_DELAY_COUNT, ts->freepages_count },
+		{ TASKDIAG_A_STAT_FREEPAGES_DELAY_TOTAL, ts->freepages_delay_total },
+		{ TASKDIAG_A_STAT_THRASHING_DELAY_COUNT, ts->thrashing_count },
+		{ TASKDIAG_A_STAT_THRASHING_DELAY_TOTAL, ts->thrashing_delay_total },
+		{ TASKDIAG_A_STAT_COMPACT_DELAY_COUNT, ts->compact_count },
+		{ TASKDIAG_A_STAT_COMPACT_DELAY_TOTAL, ts->compact_delay_total },
+		{ TASKDIAG_A_STAT_WPCOPY_DELAY_COUNT, ts->wpcopy_count },
+		{ TASKDIAG_A_STAT_WPCOPY_DELAY_TOTAL, ts->wpcopy_delay_total },
+		{ TASKDIAG_A_STAT_IRQ_DELAY_COUNT, ts->irq_count },
+		{ TASKDIAG_A_STAT_IRQ_DELAY_TOTAL, ts->irq_delay_total },
+	};
+
+	return taskdiag_put_u64s(f->skb, attrs, ARRAY_SIZE(attrs),
+				 TASKDIAG_A_STAT_PAD);
+}
+#else
+static int taskdiag_put_stat_delays(struct taskdiag_fill *f)
+{
+	return 0;
+}
+#endif
+
+static int taskdiag_fill_stat(struct taskdiag_fill *f)
+{
+	bool protected = !(f->withheld & BIT_ULL(TASKDIAG_GROUP_STAT));
+	struct nlattr *nest;
+
+	nest = nla_nest_start(f->skb, TASKDIAG_A_TASK_STAT);
+	if (!nest)
+		return -EMSGSIZE;
+	if (taskdiag_put_stat_cpu(f) || taskdiag_put_stat_sched(f) ||
+	    taskdiag_put_stat_mm(f) ||
+	    (protected && (taskdiag_put_stat_io(f) ||
+			   taskdiag_put_stat_delays(f)))) {
+		nla_nest_cancel(f->skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(f->skb, nest);
+	return 0;
+}
+
 /**
  * struct taskdiag_group_ops - how to return one group
- * @fill: puts the group's attributes for a task into the message
- * @ptrace_mode: the ptrace_may_access() mode the requester and the opener
- *	both need for the task, or 0 if every task's group is visible
+ * @fill: puts the group's nest for a task into the message
+ * @ptrace_mode: the ptrace_may_access() mode that the requester and the
+ *	opener both need for the group's protected data, or 0 if all of it
+ *	is visible for every task
  */
 struct taskdiag_group_ops {
-	int (*fill)(struct sk_buff *skb, const struct taskdiag_request *req,
-		    struct task_struct *task);
+	int (*fill)(struct taskdiag_fill *f);
 	unsigned int ptrace_mode;
 };
 
 static const struct taskdiag_group_ops taskdiag_groups[] = {
-	[TASKDIAG_GROUP_BASE] = { .fill = taskdiag_fill_base },
+	[TASKDIAG_GROUP_BASE]	= { .fill = taskdiag_fill_base },
+	[TASKDIAG_GROUP_CRED]	= { .fill = taskdiag_fill_cred },
+	[TASKDIAG_GROUP_STAT]	= { .fill = taskdiag_fill_stat,
+				    .ptrace_mode = PTRACE_MODE_READ_FSCREDS },
 };
 
-/* Groups asked for that the access rules withhold for @task. */
+/* Groups asked for whose protected data the access rules deny for @task. */
 static u64 taskdiag_withheld(const struct taskdiag_request *req,
-			     struct task_struct *task)
+			     struct task_struct *task, unsigned long groups)
 {
-	unsigned long show = req->show;
-	unsigned int group;
+	unsigned int group, mode;
 	u64 withheld = 0;
 
-	for_each_set_bit(group, &show, ARRAY_SIZE(taskdiag_groups)) {
-		unsigned int mode = taskdiag_groups[group].ptrace_mode;
-
+	for_each_set_bit(group, &groups, ARRAY_SIZE(taskdiag_groups)) {
+		mode = taskdiag_groups[group].ptrace_mode;
 		if (mode && !taskdiag_may_access(req, task, mode))
 			withheld |= BIT_ULL(group);
 	}
 	return withheld;
 }
 
+/* Whether any of @groups has data the access rules protect. */
+static bool taskdiag_checks_access(unsigned long groups)
+{
+	unsigned int group;
+
+	for_each_set_bit(group, &groups, ARRAY_SIZE(taskdiag_groups))
+		if (taskdiag_groups[group].ptrace_mode)
+			return true;
+	return false;
+}
+
 /*
- * Put one message about @task. Returns -ESRCH, and puts nothing, if the
- * task was reaped since it was found: it no longer has ids to report.
+ * Fill the groups of one message from cursor @cur on. Returns 0 if the
+ * task's data is complete, -EMSGSIZE with @cur moved to where the next
+ * message resumes if not.
+ */
+static int taskdiag_fill_groups(struct taskdiag_fill *f, unsigned long groups,
+				struct taskdiag_cursor *cur)
+{
+	unsigned char *mark;
+	unsigned int group;
+	int err;
+
+	for_each_set_bit(group, &groups, ARRAY_SIZE(taskdiag_groups)) {
+		f->pos = group == cur->group ? cur->pos : 0;
+		mark = skb_tail_pointer(f->skb);
+		err = taskdiag_groups[group].fill(f);
+		if (!err && !taskdiag_room_left(f->skb)) {
+			nlmsg_trim(f->skb, mark);
+			f->pos = group == cur->group ? cur->pos : 0;
+			err = -EMSGSIZE;
+		}
+		if (err) {
+			cur->group = group;
+			cur->pos = f->pos;
+			return err;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Put one message about @task, with its data from cursor @cur on.
+ * Returns 0 when the task's data is complete; -EMSGSIZE when the message
+ * is full, either ending with the cont flag (@cur moved to where the next
+ * part starts) or, if it would hold nothing of the task's data, cancelled;
+ * -ESRCH, with nothing put, if the task was reaped since it was found.
  */
 static int taskdiag_fill_task(struct sk_buff *skb,
 			      const struct taskdiag_request *req,
-			      struct task_struct *task, u32 portid, u32 seq,
+			      struct task_struct *task,
+			      struct taskdiag_cursor *cur, u32 portid, u32 seq,
 			      int flags)
 {
+	struct taskdiag_fill f = { .skb = skb, .req = req, .task = task };
+	unsigned long groups = req->show & ~(BIT_ULL(cur->group) - 1);
+	struct rw_semaphore *exec_lock = NULL;
 	u32 pid = task_pid_nr_ns(task, req->ns);
 	u32 tgid = task_tgid_nr_ns(task, req->ns);
-	unsigned long show;
-	unsigned int group;
-	u64 withheld;
+	struct taskdiag_cursor start = *cur;
+	unsigned int empty;
 	void *hdr;
 	int err;
 
 	if (!pid || !tgid)
 		return -ESRCH;
 
+	/*
+	 * As procfs does, decide access and read the protected data under
+	 * exec_update_lock, so that an exec of a set-uid program cannot
+	 * slip in between.
+	 */
+	if (taskdiag_checks_access(groups)) {
+		exec_lock = &task->signal->exec_update_lock;
+		err = down_read_killable(exec_lock);
+		if (err)
+			return err;
+		f.withheld = taskdiag_withheld(req, task, groups);
+	}
+
+	err = -EMSGSIZE;
 	hdr = genlmsg_put(skb, portid, seq, &taskdiag_nl_family, flags,
 			  TASKDIAG_CMD_TASK_GET);
 	if (!hdr)
-		return -EMSGSIZE;
-
-	withheld = taskdiag_withheld(req, task);
+		goto unlock;
 	if (nla_put_u32(skb, TASKDIAG_A_TASK_PID, pid) ||
 	    nla_put_u32(skb, TASKDIAG_A_TASK_TGID, tgid) ||
-	    (withheld && nla_put_u64_64bit(skb, TASKDIAG_A_TASK_WITHHELD,
-					   withheld, TASKDIAG_A_TASK_PAD))) {
-		err = -EMSGSIZE;
+	    (f.withheld && nla_put_u64_64bit(skb, TASKDIAG_A_TASK_WITHHELD,
+					     f.withheld, TASKDIAG_A_TASK_PAD)))
+		goto cancel;
+	empty = skb->len;
+
+	err = taskdiag_fill_groups(&f, groups, cur);
+	if (err == -EMSGSIZE && skb->len > empty) {
+		/* The room for it was kept. */
+		nla_put_flag(skb, TASKDIAG_A_TASK_CONT);
+	} else if (err) {
+		*cur = start;
 		goto cancel;
 	}
-
-	show = req->show & ~withheld;
-	for_each_set_bit(group, &show, ARRAY_SIZE(taskdiag_groups)) {
-		err = taskdiag_groups[group].fill(skb, req, task);
-		if (err)
-			goto cancel;
-	}
-
 	genlmsg_end(skb, hdr);
-	return 0;
+	goto unlock;
 
 cancel:
 	genlmsg_cancel(skb, hdr);
+unlock:
+	if (exec_lock)
+		up_read(exec_lock);
 	return err;
 }
 
@@ -476,6 +927,7 @@ static int taskdiag_parse_creds(struct taskdiag_request *req,
 
 static void taskdiag_request_release(struct taskdiag_request *req)
 {
+	kfree(req->taskstats);
 	put_pid(req->target);
 	if (req->opener)
 		put_cred(req->opener);
@@ -505,6 +957,12 @@ static int taskdiag_request_init(struct taskdiag_request *req,
 	}
 	/* What /proc would add for the requester's time namespace. */
 	req->boottime_offset = timens_add_boottime_ns(0);
+	if (IS_ENABLED(CONFIG_TASK_DELAY_ACCT) &&
+	    req->show & BIT_ULL(TASKDIAG_GROUP_STAT)) {
+		req->taskstats = kmalloc(sizeof(*req->taskstats), GFP_KERNEL);
+		if (!req->taskstats)
+			return -ENOMEM;
+	}
 
 	err = taskdiag_parse_pidns(req, skb, info->extack);
 	if (err)
@@ -515,8 +973,12 @@ static int taskdiag_request_init(struct taskdiag_request *req,
 	return taskdiag_parse_target(req, info);
 }
 
+/* Room for a do's reply: what a reader's 32 KiB dump buffer would hold. */
+#define TASKDIAG_DO_SIZE	SKB_WITH_OVERHEAD(32768)
+
 int taskdiag_nl_task_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct taskdiag_cursor cur = {};
 	struct taskdiag_request req = {};
 	struct task_struct *task;
 	struct sk_buff *msg;
@@ -534,10 +996,10 @@ int taskdiag_nl_task_get_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 
 	err = -ENOMEM;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(TASKDIAG_DO_SIZE, GFP_KERNEL);
 	if (msg)
-		err = taskdiag_fill_task(msg, &req, task, info->snd_portid,
-					 info->snd_seq, 0);
+		err = taskdiag_fill_task(msg, &req, task, &cur,
+					 info->snd_portid, info->snd_seq, 0);
 	put_task_struct(task);
 	if (err) {
 		nlmsg_free(msg);
@@ -551,6 +1013,22 @@ out:
 	taskdiag_request_release(&req);
 	return err;
 }
+
+/**
+ * struct taskdiag_dump_ctx - state of a dump between chunks, in cb->ctx
+ * @req: the request, allocated in .start and freed in .done
+ * @next_nr: the id, in @req->ns, of the task whose data @cur points into,
+ *	or from which to look for the next task of the set
+ * @cur: where that task's data resumes
+ * @cur_ino: pid inode of the task @cur points into, to tell it from a
+ *	task that reused its pid
+ */
+struct taskdiag_dump_ctx {
+	struct taskdiag_request *req;
+	u32 next_nr;
+	struct taskdiag_cursor cur;
+	u64 cur_ino;
+};
 
 int taskdiag_nl_task_get_start(struct netlink_callback *cb)
 {
@@ -574,7 +1052,6 @@ int taskdiag_nl_task_get_start(struct netlink_callback *cb)
 		return err;
 	}
 	ctx->req = req;
-	ctx->next_nr = 0;
 	return 0;
 }
 
@@ -588,14 +1065,20 @@ int taskdiag_nl_task_get_dumpit(struct sk_buff *skb,
 	int err = 0;
 
 	while ((task = next(req, &ctx->next_nr))) {
-		err = taskdiag_fill_task(skb, req, task,
+		/* A task split over messages may have exited in between. */
+		if (taskdiag_pid_ino(task) != ctx->cur_ino)
+			ctx->cur = (struct taskdiag_cursor){};
+		err = taskdiag_fill_task(skb, req, task, &ctx->cur,
 					 NETLINK_CB(cb->skb).portid,
 					 cb->nlh->nlmsg_seq, NLM_F_MULTI);
+		if (err == -EMSGSIZE)
+			ctx->cur_ino = taskdiag_pid_ino(task);
 		put_task_struct(task);
 		if (err == -ESRCH)
 			err = 0;
 		if (err)
 			break;
+		ctx->cur = (struct taskdiag_cursor){};
 		ctx->next_nr++;
 
 		if (fatal_signal_pending(current)) {
