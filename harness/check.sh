@@ -52,7 +52,7 @@ awk '
 	next
 }
 /^not ok [0-9]+ selftests: task_diag: / && !bad {
-	printf "FAIL task_diag/%s: program failed (%s)\n", $5, $0
+	printf "FAIL task_diag/%s: program failed (%s)\n", $6, $0
 }
 /^RESULT / { sub(/^RESULT /, ""); print }' "$out/share/output" 2>/dev/null | tee -a "$results" || true
 grep -q '^# selftests: task_diag: ' "$out/share/output" 2>/dev/null ||

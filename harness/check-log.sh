@@ -1,0 +1,38 @@
+#!/bin/sh
+# Look for kernel problem reports in the logs of one harness/vm-run.sh run.
+#   harness/check-log.sh OUTDIR
+# Scans the guest's dmesg (OUTDIR/share/dmesg, or OUTDIR/console.log when
+# the guest died before saving it) and kmemleak output (OUTDIR/share/
+# kmemleak) for BUG/WARNING/KASAN/UBSAN/lockdep/Oops/leak reports.
+# Prints each report with the lines that follow it and exits 1 if any;
+# otherwise prints "kernel log clean" and exits 0. Exit 2: no log found.
+set -eu
+
+out=${1:?usage: $0 OUTDIR}
+log=$out/share/dmesg
+[ -s "$log" ] || log=$out/console.log
+[ -s "$log" ] || { echo "check-log: no dmesg or console.log in $out" >&2; exit 2; }
+
+# What starts a report. Lockdep's own reports start with "WARNING:" or
+# "BUG:"; "INFO: " also catches hung tasks and RCU stalls.
+reports='BUG:|WARNING:|KASAN|UBSAN|possible circular locking|inconsistent lock state|suspicious RCU usage|INFO: |lockdep|Oops|Call Trace|unreferenced object|general protection|kernel BUG at|Kernel panic|suspected memory leak'
+
+# Boot messages of the debug kernel that match the above but report nothing.
+benign='rcu:[[:space:]]+RCU lockdep checking is enabled'
+
+found=0
+# Number the lines, drop the benign ones, then print each report with the
+# lines around it (grep -A); cap the output so a storm of reports stays
+# readable (the files keep everything).
+for f in "$log" "$out/share/kmemleak"; do
+    [ -s "$f" ] || continue
+    n=$(grep -n '' "$f" | grep -vE "$benign" | grep -cE "$reports" || true)
+    [ "$n" -gt 0 ] || continue
+    found=1
+    echo "check-log: $n report line(s) in $f:"
+    grep -n '' "$f" | grep -vE "$benign" | grep -E -B2 -A40 "$reports" | head -n 400
+    echo "check-log: (end of excerpt; full log: $f)"
+done
+
+[ $found = 0 ] && echo "kernel log clean ($log)"
+exit $found
