@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A small client of the taskdiag generic netlink family, shared by the
+ * selftests and the task_diag_all tool, plus a parser of /proc/PID/stat
+ * shared by the selftests and the task_proc_all tool.
+ */
+#ifndef TASKDIAG_LIB_H
+#define TASKDIAG_LIB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netlink/netlink.h>
+#include <netlink/msg.h>
+
+#include <linux/taskdiag.h>
+
+/* Longest comm the kernel reports (kernel threads' full names), with NUL */
+#define TD_COMM_LEN		64
+#define TD_EXTACK_LEN		256
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#endif
+
+/* The /proc letters of enum taskdiag_task_state, in enum order */
+#define TD_STATE_LETTERS	"RSDTtXZPI"
+
+struct td_base {
+	uint32_t ppid;
+	uint32_t tpid;
+	uint32_t sid;
+	uint32_t pgid;
+	uint8_t state;
+	char comm[TD_COMM_LEN];
+	uint64_t start_time;
+	uint32_t flags;
+	uint64_t pid_ino;
+	/* 1 << TASKDIAG_A_BASE_* for each attribute found */
+	uint32_t present;
+};
+
+struct td_task {
+	uint32_t pid;
+	uint32_t tgid;
+	bool has_pid;
+	bool has_tgid;
+	bool cont;
+	bool has_withheld;
+	uint64_t withheld;
+	bool has_base;
+	struct td_base base;
+	/*
+	 * Attributes of a wrong size or otherwise malformed:
+	 * 1 << TASKDIAG_A_TASK_* in bad_task, 1 << TASKDIAG_A_BASE_* in
+	 * bad_base.
+	 */
+	uint32_t bad_task;
+	uint32_t bad_base;
+};
+
+/* The error of the last request, as the kernel reported it */
+struct td_err {
+	int error;		/* 0 or a negative errno */
+	bool in_done;		/* reported by NLMSG_DONE, i.e. during a dump */
+	char msg[TD_EXTACK_LEN];	/* extack message, "" if none */
+	bool has_offs;
+	uint32_t offs;		/* offset of the bad attribute in the request */
+	bool has_miss_type;
+	uint32_t miss_type;	/* type of the missing attribute */
+};
+
+/* What the last request's replies looked like */
+struct td_stats {
+	unsigned int nrecv;	/* datagrams received */
+	unsigned int nmsg;	/* task messages */
+	size_t bytes;		/* bytes received */
+	size_t max_chunk;	/* largest datagram */
+	bool dump_intr;		/* NLM_F_DUMP_INTR seen */
+};
+
+struct td {
+	struct nl_sock *sk;
+	int family;
+	uint32_t seq;		/* sequence number of the request in flight */
+	bool in_flight;		/* replies of that request are still due */
+	struct td_err err;
+	struct td_stats stats;
+};
+
+struct td_req {
+	bool dump;
+	bool has_show_flags;
+	uint64_t show_flags;
+	bool has_strategy;
+	uint32_t strategy;
+	bool has_pid;
+	uint32_t pid;
+};
+
+/* Called for each task message; a negative return stops the reception */
+typedef int (*td_task_cb)(const struct td_task *task, void *arg);
+
+/*
+ * Open a socket and resolve the family. bufsize is the receive buffer of
+ * libnl (0 keeps libnl's default), peek makes libnl peek at the size of each
+ * datagram first. Returns 0, -ENOENT when the family is not registered, or
+ * another negative errno.
+ *
+ * The kernel makes the datagrams of a dump as large as the largest
+ * recvmsg() ever done on the socket (up to about 32 KiB): a buffer can
+ * grow, but a smaller one than before needs peeking or a new socket.
+ */
+int td_open(struct td **tdp, size_t bufsize, bool peek);
+
+/*
+ * Wrap a socket received from another process. family is the family id,
+ * seq the sequence number of the request in flight on the socket.
+ */
+int td_open_fd(struct td **tdp, int fd, int family, uint32_t seq,
+	       size_t bufsize, bool peek);
+/*
+ * Take over the replies of a request that another process sent on this
+ * socket (shared by fork() or SCM_RIGHTS), seq being its sequence number.
+ */
+void td_adopt(struct td *td, uint32_t seq);
+void td_close(struct td *td);
+int td_fd(const struct td *td);
+void td_set_bufsize(struct td *td, size_t bufsize, bool peek);
+
+/* A request message with the genetlink header, to which attributes are added */
+struct nl_msg *td_msg_alloc(struct td *td, bool dump);
+int td_msg_put_req(struct nl_msg *msg, const struct td_req *req);
+/* Offset of the first top-level attribute of this type, -1 if there is none */
+long td_msg_attr_offset(struct nl_msg *msg, int type);
+
+/*
+ * Send a request message; creds, if not NULL, go as SCM_CREDENTIALS.
+ * Returns 0 or the negative errno of sendmsg().
+ */
+int td_send(struct td *td, struct nl_msg *msg, const struct ucred *creds);
+int td_request(struct td *td, const struct td_req *req,
+	       const struct ucred *creds);
+
+/*
+ * Receive one datagram and handle the messages it carries. Returns 1 if more
+ * replies are due, 0 when the request completed successfully, a negative
+ * errno when it failed (td->err has the details), or the negative value a
+ * callback returned (the rest of the replies is then left unread).
+ */
+int td_recv_chunk(struct td *td, td_task_cb cb, void *arg);
+/* td_recv_chunk() until the request completes */
+int td_recv_all(struct td *td, td_task_cb cb, void *arg);
+/* td_request() + td_recv_all() */
+int td_run(struct td *td, const struct td_req *req, const struct ucred *creds,
+	   td_task_cb cb, void *arg);
+
+/* Parse one taskdiag reply message (exposed for the tests) */
+int td_parse_task(struct nlmsghdr *nlh, struct td_task *task);
+
+char td_state_letter(unsigned int state);
+int td_state_from_letter(char c);
+const char *td_strategy_name(unsigned int strategy);
+
+/* /proc/PID/stat, as far as the base group covers it */
+struct proc_stat {
+	uint32_t pid;
+	char comm[TD_COMM_LEN];
+	char state;
+	uint32_t ppid;
+	uint32_t pgid;
+	uint32_t sid;
+	uint32_t flags;
+	unsigned long long start_ticks;
+};
+
+/* Parse the stat file at path. Returns 0 or a negative errno */
+int proc_read_stat(const char *path, struct proc_stat *ps);
+/* The numeric value of a "Key:\tvalue" line of a status file */
+int proc_read_status(const char *path, const char *key, long *val);
+
+#endif /* TASKDIAG_LIB_H */

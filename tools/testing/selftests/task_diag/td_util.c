@@ -1,0 +1,706 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Helpers of the taskdiag selftests that do not need the test harness.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <sched.h>
+#include <semaphore.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "td_util.h"
+
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD	O_EXCL
+#endif
+
+int pl_add(struct pidlist *l, uint32_t pid)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 256;
+		uint32_t *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = pid;
+	return 0;
+}
+
+void pl_free(struct pidlist *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+void pl_sort(struct pidlist *l)
+{
+	if (l->n)
+		qsort(l->v, l->n, sizeof(*l->v), cmp_u32);
+}
+
+bool pl_contains(const struct pidlist *l, uint32_t pid)
+{
+	return l->n && bsearch(&pid, l->v, l->n, sizeof(*l->v), cmp_u32);
+}
+
+bool pl_ascending(const struct pidlist *l)
+{
+	size_t i;
+
+	for (i = 1; i < l->n; i++)
+		if (l->v[i - 1] >= l->v[i])
+			return false;
+	return true;
+}
+
+size_t pl_diff(const struct pidlist *a, const struct pidlist *b,
+	       size_t *only_b, uint32_t *first_a, uint32_t *first_b)
+{
+	size_t i = 0, j = 0, na = 0, nb = 0;
+
+	*first_a = 0;
+	*first_b = 0;
+	while (i < a->n || j < b->n) {
+		if (j == b->n || (i < a->n && a->v[i] < b->v[j])) {
+			if (!na++)
+				*first_a = a->v[i];
+			i++;
+		} else if (i == a->n || b->v[j] < a->v[i]) {
+			if (!nb++)
+				*first_b = b->v[j];
+			j++;
+		} else {
+			i++;
+			j++;
+		}
+	}
+	*only_b = nb;
+	return na;
+}
+
+int tl_add_cb(const struct td_task *t, void *arg)
+{
+	struct tasklist *l = arg;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 256;
+		struct td_task *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = *t;
+	return 0;
+}
+
+void tl_free(struct tasklist *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+const struct td_task *tl_find(const struct tasklist *l, uint32_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->v[i].pid == pid)
+			return &l->v[i];
+	return NULL;
+}
+
+int tl_pids(const struct tasklist *l, struct pidlist *pids)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (pl_add(pids, l->v[i].pid))
+			return -ENOMEM;
+	return 0;
+}
+
+static int list_numeric(const char *dir, struct pidlist *l)
+{
+	struct dirent *de;
+	DIR *d;
+	int ret = 0;
+
+	d = opendir(dir);
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		char *end;
+		unsigned long v = strtoul(de->d_name, &end, 10);
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9' || *end)
+			continue;
+		ret = pl_add(l, v);
+		if (ret)
+			break;
+	}
+	closedir(d);
+	pl_sort(l);
+	return ret;
+}
+
+int proc_tgids(const char *proc, struct pidlist *l)
+{
+	return list_numeric(proc, l);
+}
+
+int proc_tids(const char *proc, uint32_t tgid, struct pidlist *l)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%u/task", proc, tgid);
+	return list_numeric(path, l);
+}
+
+int proc_all_tids(const char *proc, struct pidlist *l)
+{
+	struct pidlist tgids = {};
+	size_t i;
+	int ret;
+
+	ret = proc_tgids(proc, &tgids);
+	for (i = 0; !ret && i < tgids.n; i++) {
+		ret = proc_tids(proc, tgids.v[i], l);
+		/* A process that exited meanwhile has no threads left */
+		if (ret == -ENOENT)
+			ret = 0;
+	}
+	pl_free(&tgids);
+	pl_sort(l);
+	return ret;
+}
+
+int proc_children(const char *proc, uint32_t pid, struct pidlist *l)
+{
+	struct pidlist tids = {};
+	char path[PATH_MAX], buf[65536], *p, *end;
+	size_t i;
+	ssize_t n;
+	int fd, ret;
+
+	ret = proc_tids(proc, pid, &tids);
+	for (i = 0; !ret && i < tids.n; i++) {
+		snprintf(path, sizeof(path), "%s/%u/task/%u/children", proc,
+			 pid, tids.v[i]);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			ret = -errno;
+			break;
+		}
+		/* The file is made in one piece for up to a page per read */
+		p = buf;
+		while ((n = read(fd, p, buf + sizeof(buf) - 1 - p)) > 0)
+			p += n;
+		close(fd);
+		if (n < 0) {
+			ret = -errno;
+			break;
+		}
+		*p = '\0';
+		for (p = buf;; p = end) {
+			unsigned long v = strtoul(p, &end, 10);
+
+			if (end == p)
+				break;
+			ret = pl_add(l, v);
+			if (ret)
+				break;
+		}
+	}
+	pl_free(&tids);
+	pl_sort(l);
+	return ret;
+}
+
+unsigned long long ns_to_ticks(uint64_t ns)
+{
+	return ns / (1000000000ULL / sysconf(_SC_CLK_TCK));
+}
+
+uint64_t boottime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+int pid_ino(pid_t pid, bool thread, uint64_t *ino)
+{
+	struct stat st;
+	int fd, ret = 0;
+
+	fd = syscall(SYS_pidfd_open, pid, thread ? PIDFD_THREAD : 0);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st))
+		ret = -errno;
+	else
+		*ino = st.st_ino;
+	close(fd);
+	return ret;
+}
+
+struct field {
+	const char *name;
+	unsigned long long nl;		/* from netlink */
+	unsigned long long proc;	/* from /proc */
+};
+
+/* 0 if all fields match, else 1 with the first mismatch described in why */
+static int cmp_fields(const struct field *f, size_t n, const char *dir,
+		      const char *file, char *why, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (f[i].nl != f[i].proc) {
+			snprintf(why, len, "%s %s: netlink %llu, %s %llu", dir,
+				 f[i].name, f[i].nl, file, f[i].proc);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int cmp_stat(const struct td_task *t, const struct proc_stat *ps,
+		    const char *dir, const char *file, char *why, size_t len)
+{
+	const struct td_base *b = &t->base;
+	const struct field f[] = {
+		{ "pid", t->pid, ps->pid },
+		{ "ppid", b->ppid, ps->ppid },
+		{ "pgid", b->pgid, ps->pgid },
+		{ "sid", b->sid, ps->sid },
+		{ "start time (ticks)", ns_to_ticks(b->start_time),
+		  ps->start_ticks },
+		{ "kthread flag", !!(b->flags & TASKDIAG_TASK_FLAGS_KTHREAD),
+		  !!(ps->flags & PF_KTHREAD_) },
+		{ "user-worker flag",
+		  !!(b->flags & TASKDIAG_TASK_FLAGS_USER_WORKER),
+		  !!(ps->flags & PF_USER_WORKER_) },
+		{ "exiting flag", !!(b->flags & TASKDIAG_TASK_FLAGS_EXITING),
+		  !!(ps->flags & PF_EXITING_) },
+		{ "unknown flags",
+		  b->flags & ~(TASKDIAG_TASK_FLAGS_KTHREAD |
+			       TASKDIAG_TASK_FLAGS_USER_WORKER |
+			       TASKDIAG_TASK_FLAGS_EXITING), 0 },
+	};
+
+	return cmp_fields(f, ARRAY_SIZE(f), dir, file, why, len);
+}
+
+static int cmp_status(const struct td_task *t, long tgid, long tpid,
+		      const char *dir, const char *file, char *why, size_t len)
+{
+	const struct field f[] = {
+		{ "tgid", t->tgid, tgid },
+		{ "tpid", t->base.tpid, tpid },
+	};
+
+	return cmp_fields(f, ARRAY_SIZE(f), dir, file, why, len);
+}
+
+int td_cmp_proc(const struct td_task *t, const char *proc, unsigned int what,
+		char *why, size_t len)
+{
+	const struct td_base *b = &t->base;
+	char dir[PATH_MAX], file[PATH_MAX + 16];
+	uint32_t want_present = 0;
+	struct proc_stat ps;
+	long tgid, tpid;
+	int ret, i;
+
+	/* A process as /proc/PID shows it, a thread as /proc/PID/task/TID */
+	if (t->pid == t->tgid)
+		snprintf(dir, sizeof(dir), "%s/%u", proc, t->pid);
+	else
+		snprintf(dir, sizeof(dir), "%s/%u/task/%u", proc, t->tgid,
+			 t->pid);
+	if (!t->has_pid || !t->has_tgid || !t->has_base) {
+		snprintf(why, len, "%s: pid, tgid or base missing", dir);
+		return 1;
+	}
+	for (i = TASKDIAG_A_BASE_PPID; i <= TASKDIAG_A_BASE_MAX; i++)
+		want_present |= 1U << i;
+	if (t->bad_task || t->bad_base || b->present != want_present) {
+		snprintf(why, len,
+			 "%s: malformed (task 0x%x base 0x%x) or missing (0x%x) attributes",
+			 dir, t->bad_task, t->bad_base,
+			 want_present & ~b->present);
+		return 1;
+	}
+
+	snprintf(file, sizeof(file), "%s/stat", dir);
+	ret = proc_read_stat(file, &ps);
+	if (ret)
+		return ret;
+	if (strcmp(b->comm, ps.comm)) {
+		snprintf(why, len, "%s comm: netlink \"%s\", %s \"%s\"", dir,
+			 b->comm, file, ps.comm);
+		return 1;
+	}
+	if ((what & TDC_STATE) && td_state_letter(b->state) != ps.state) {
+		snprintf(why, len, "%s state: netlink %u (%c), %s %c", dir,
+			 b->state, td_state_letter(b->state), file, ps.state);
+		return 1;
+	}
+	if (cmp_stat(t, &ps, dir, file, why, len))
+		return 1;
+
+	if (what & TDC_STATUS) {
+		snprintf(file, sizeof(file), "%s/status", dir);
+		ret = proc_read_status(file, "Tgid", &tgid);
+		if (!ret)
+			ret = proc_read_status(file, "TracerPid", &tpid);
+		if (ret)
+			return ret;
+		if (cmp_status(t, tgid, tpid, dir, file, why, len))
+			return 1;
+	}
+
+	if (what & TDC_PIDINO) {
+		uint64_t ino;
+
+		ret = pid_ino(t->pid, t->pid != t->tgid, &ino);
+		if (ret)
+			return ret;
+		if (b->pid_ino != ino) {
+			snprintf(why, len, "%s pid-ino: netlink %llu, pidfd %llu",
+				 dir, (unsigned long long)b->pid_ino,
+				 (unsigned long long)ino);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+struct sleeper {
+	sem_t started;
+	const char *name;
+};
+
+static void *sleeper_thread(void *arg)
+{
+	struct sleeper *s = arg;
+
+	if (s->name)
+		prctl(PR_SET_NAME, s->name);
+	sem_post(&s->started);
+	for (;;)
+		pause();
+	return NULL;
+}
+
+static void sleeper_main(int nthreads, const char * const *names,
+			 int ready_fd, pid_t parent)
+{
+	struct sleeper s = {};
+	pthread_attr_t attr;
+	pthread_t th;
+	char c = 'R';
+	int i;
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+		_exit(1);
+	/*
+	 * Inherited descriptors, netlink sockets in particular, would live on
+	 * in the population: a test closing its socket would not close it.
+	 */
+	if (ready_fd != 3) {
+		if (dup2(ready_fd, 3) != 3)
+			_exit(1);
+		ready_fd = 3;
+	}
+	if (close_range(4, ~0U, 0))
+		_exit(1);
+	sem_init(&s.started, 0, 0);
+	pthread_attr_init(&attr);
+	/* Small stacks: a population of thousands of threads stays cheap */
+	pthread_attr_setstacksize(&attr, PTHREAD_STACK_MIN);
+	for (i = 1; i < nthreads; i++) {
+		s.name = names ? names[i] : NULL;
+		if (pthread_create(&th, &attr, sleeper_thread, &s)) {
+			c = 'E';
+			break;
+		}
+		/* One at a time: s.name is shared */
+		sem_wait(&s.started);
+	}
+	if (names && names[0])
+		prctl(PR_SET_NAME, names[0]);
+	if (write(ready_fd, &c, 1) != 1 || c != 'R')
+		_exit(1);
+	close(ready_fd);
+	for (;;)
+		pause();
+}
+
+int wait_sleeping(const char *proc, pid_t pid)
+{
+	struct pidlist tids = {};
+	struct proc_stat ps;
+	char path[PATH_MAX];
+	size_t i = 0;
+	int ret, tries;
+
+	ret = proc_tids(proc, pid, &tids);
+	for (tries = 0; !ret && i < tids.n; tries++) {
+		if (tries == 3000) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		/* Each thread once asleep stays asleep: move on */
+		while (!ret && i < tids.n) {
+			snprintf(path, sizeof(path), "%s/%d/task/%u/stat", proc,
+				 pid, tids.v[i]);
+			ret = proc_read_stat(path, &ps);
+			if (ret || ps.state != 'S')
+				break;
+			i++;
+		}
+		if (!ret && i < tids.n)
+			usleep(10000);
+	}
+	pl_free(&tids);
+	return ret;
+}
+
+int spawn_sleepers(int n, int nthreads, const char * const *names,
+		   pid_t *pids)
+{
+	pid_t parent = getpid();
+	int fds[2], i, ret = 0;
+	char c;
+
+	if (pipe2(fds, O_CLOEXEC))
+		return -errno;
+	for (i = 0; i < n; i++) {
+		pids[i] = fork();
+		if (pids[i] < 0) {
+			ret = -errno;
+			break;
+		}
+		if (!pids[i]) {
+			close(fds[0]);
+			sleeper_main(nthreads, names, fds[1], parent);
+		}
+	}
+	close(fds[1]);
+	/* Each child writes one byte when ready; EOF means one died */
+	for (n = i; n > 0; n--) {
+		if (read(fds[0], &c, 1) != 1) {
+			ret = ret ?: -ECHILD;
+			break;
+		}
+		if (c != 'R')
+			ret = ret ?: -EAGAIN;
+	}
+	close(fds[0]);
+	for (n = 0; !ret && n < i; n++)
+		ret = wait_sleeping("/proc", pids[n]);
+	if (ret)
+		while (i-- > 0)
+			kill_wait(pids[i]);
+	return ret;
+}
+
+pid_t spawn_sleeper(int nthreads, const char * const *names)
+{
+	pid_t pid;
+	int ret;
+
+	ret = spawn_sleepers(1, nthreads, names, &pid);
+	return ret ? ret : pid;
+}
+
+void kill_wait(pid_t pid)
+{
+	if (pid <= 0)
+		return;
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+long mem_available_kb(void)
+{
+	char line[256];
+	long kb = -1;
+	FILE *f;
+
+	f = fopen("/proc/meminfo", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+long ensure_threads_max(long want)
+{
+	const char *path = "/proc/sys/kernel/threads-max";
+	char buf[32];
+	long old;
+	FILE *f;
+
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &old) != 1)
+		old = -1;
+	fclose(f);
+	if (old < 0 || old >= want)
+		return old;
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	snprintf(buf, sizeof(buf), "%ld\n", want);
+	fputs(buf, f);
+	fclose(f);
+	return old;
+}
+
+pid_t fork_pidns_init(void)
+{
+	int self_ns;
+	pid_t pid;
+
+	self_ns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+	if (self_ns < 0)
+		return -1;
+	if (unshare(CLONE_NEWPID)) {
+		close(self_ns);
+		return -1;
+	}
+	pid = fork();
+	if (pid) {
+		/* Later children of the caller go to its own namespace again */
+		if (setns(self_ns, CLONE_NEWPID) && pid > 0) {
+			kill_wait(pid);
+			pid = -1;
+		}
+		close(self_ns);
+		return pid;
+	}
+	close(self_ns);
+	/* Killing the init process ends the namespace: die with the caller */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL))
+		_exit(2);
+	/*
+	 * A procfs mounted here shows the namespace of the mounter: do it in
+	 * a private mount namespace so that nobody else sees it.
+	 */
+	if (unshare(CLONE_NEWNS) ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  NULL)) {
+		perror("pid namespace init: mounting /proc");
+		_exit(2);
+	}
+	return 0;
+}
+
+int send_fd(int sock, int fd, const void *data, size_t len)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = {};
+	struct iovec iov = { .iov_base = (void *)data, .iov_len = len };
+	struct msghdr mh = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = cbuf,
+		.msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	return sendmsg(sock, &mh, 0) == (ssize_t)len ? 0 : -EIO;
+}
+
+int recv_fd(int sock, int *fd, void *data, size_t len)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = {};
+	struct iovec iov = { .iov_base = data, .iov_len = len };
+	struct msghdr mh = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = cbuf,
+		.msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm;
+
+	if (recvmsg(sock, &mh, MSG_CMSG_CLOEXEC) != (ssize_t)len)
+		return -EIO;
+	cm = CMSG_FIRSTHDR(&mh);
+	if (!cm || cm->cmsg_level != SOL_SOCKET ||
+	    cm->cmsg_type != SCM_RIGHTS)
+		return -EBADMSG;
+	memcpy(fd, CMSG_DATA(cm), sizeof(int));
+	return 0;
+}
+
+int read_full(int fd, void *buf, size_t len)
+{
+	ssize_t n;
+
+	while (len) {
+		n = read(fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n ? -errno : -ENODATA;
+		buf = (char *)buf + n;
+		len -= n;
+	}
+	return 0;
+}
+
+int write_full(int fd, const void *buf, size_t len)
+{
+	ssize_t n;
+
+	while (len) {
+		n = write(fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -errno;
+		buf = (const char *)buf + n;
+		len -= n;
+	}
+	return 0;
+}

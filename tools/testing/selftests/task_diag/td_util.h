@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers of the taskdiag selftests that do not depend on the test harness:
+ * lists of pids and tasks, /proc listings, populations of sleeping tasks,
+ * pid namespaces, fd passing, and the field-by-field comparison of a reply
+ * with /proc.
+ */
+#ifndef TD_UTIL_H
+#define TD_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "taskdiag_lib.h"
+
+#define PF_EXITING_		0x00000004
+#define PF_USER_WORKER_		0x00004000
+#define PF_KTHREAD_		0x00200000
+
+/* A growable array of pids */
+struct pidlist {
+	uint32_t *v;
+	size_t n;
+	size_t cap;
+};
+
+int pl_add(struct pidlist *l, uint32_t pid);
+void pl_free(struct pidlist *l);
+void pl_sort(struct pidlist *l);
+/* l sorted */
+bool pl_contains(const struct pidlist *l, uint32_t pid);
+/* Strictly ascending, i.e. sorted and without duplicates */
+bool pl_ascending(const struct pidlist *l);
+/*
+ * Compare two sorted lists: the number of elements only in a and only in b;
+ * the first of each is stored in *first_a / *first_b.
+ */
+size_t pl_diff(const struct pidlist *a, const struct pidlist *b,
+	       size_t *only_b, uint32_t *first_a, uint32_t *first_b);
+
+/* A growable array of parsed replies */
+struct tasklist {
+	struct td_task *v;
+	size_t n;
+	size_t cap;
+};
+
+/* A td_task_cb that appends to the struct tasklist in arg */
+int tl_add_cb(const struct td_task *t, void *arg);
+void tl_free(struct tasklist *l);
+const struct td_task *tl_find(const struct tasklist *l, uint32_t pid);
+/* Fill pids with the pids of l, in message order */
+int tl_pids(const struct tasklist *l, struct pidlist *pids);
+
+/*
+ * /proc listings; proc is the procfs mount to read ("/proc", or e.g.
+ * "/proc/123/root/proc" for the view of another pid namespace). The lists are
+ * sorted.
+ */
+int proc_tgids(const char *proc, struct pidlist *l);
+int proc_tids(const char *proc, uint32_t tgid, struct pidlist *l);
+int proc_all_tids(const char *proc, struct pidlist *l);
+/* The union of PROC/PID/task/ANY/children */
+int proc_children(const char *proc, uint32_t pid, struct pidlist *l);
+
+/* What td_cmp_proc() compares besides ids, names, relations and times */
+#define TDC_STATE	0x1	/* state letter: for tasks known not to change */
+#define TDC_STATUS	0x2	/* Tgid and TracerPid of the status file */
+#define TDC_PIDINO	0x4	/* pid-ino vs a pidfd: the caller's own pid ns */
+#define TDC_ALL		(TDC_STATE | TDC_STATUS | TDC_PIDINO)
+
+/*
+ * Compare a reply with the stat (and status) file of PROC/PID for a process,
+ * of PROC/TGID/task/TID for a thread. Returns 0 if all match, 1 with a
+ * description in why otherwise, a negative errno if /proc could not be read
+ * (e.g. the task is gone).
+ */
+int td_cmp_proc(const struct td_task *t, const char *proc, unsigned int what,
+		char *why, size_t len);
+
+/* stat field 22 of a start time in ns */
+unsigned long long ns_to_ticks(uint64_t ns);
+/* pidfs inode of the task (PIDFD_THREAD for a thread) */
+int pid_ino(pid_t pid, bool thread, uint64_t *ino);
+uint64_t boottime_ns(void);
+
+/*
+ * Fork n processes of nthreads threads each (the main one included) that
+ * sleep until killed, and wait until all their threads exist. names, if not
+ * NULL, has nthreads names: names[0] for the main thread. The processes die
+ * with the calling thread (PR_SET_PDEATHSIG). Returns 0 or a negative errno.
+ */
+int spawn_sleepers(int n, int nthreads, const char * const *names,
+		   pid_t *pids);
+pid_t spawn_sleeper(int nthreads, const char * const *names);
+/*
+ * Wait until every thread of process pid is asleep (S) in PROC: a task that
+ * just said it is ready may not be yet. Returns 0, or a negative errno
+ * after about 30 s.
+ */
+int wait_sleeping(const char *proc, pid_t pid);
+void kill_wait(pid_t pid);
+/* MemAvailable of /proc/meminfo in KiB, or -1 */
+long mem_available_kb(void);
+/* Raise kernel.threads-max to at least want; returns the old value or -1 */
+long ensure_threads_max(long want);
+
+/*
+ * Fork a child that is the first process (pid 1) of a new pid namespace and
+ * that has a private mount namespace in which /proc shows the new pid
+ * namespace. Returns like fork(); the caller's later children are still
+ * created in the caller's pid namespace.
+ */
+pid_t fork_pidns_init(void);
+
+int send_fd(int sock, int fd, const void *data, size_t len);
+int recv_fd(int sock, int *fd, void *data, size_t len);
+int read_full(int fd, void *buf, size_t len);
+int write_full(int fd, const void *buf, size_t len);
+
+#endif /* TD_UTIL_H */
