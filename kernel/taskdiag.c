@@ -75,26 +75,38 @@ struct taskdiag_request {
  * task of the request's set with the smallest id >= *@nr, and sets *@nr to
  * that id; NULL when there is none. Ids are pids for processes and tids
  * for threads, numbers in the request's namespace.
+ *
+ * All but "one" walk the namespace's pid map in id order and keep the
+ * tasks of their set: a dump costs O(tasks in the namespace), whatever
+ * the shape of the set, and holds no lock but RCU.
  */
 typedef struct task_struct *(taskdiag_iter_t)(const struct taskdiag_request *req,
 					      u32 *nr);
+typedef bool (taskdiag_match_t)(const struct taskdiag_request *req,
+				struct task_struct *task);
 
-/* The task with the smallest id >= *nr attached to @pid's @type. */
-static struct task_struct *taskdiag_next_by_pid(struct pid_namespace *ns,
-						u32 *nr, enum pid_type type)
+/*
+ * The task with the smallest id >= *nr attached to a pid of the namespace
+ * as @type (as PIDTYPE_TGID only if it leads its thread group) that
+ * @match, if given, accepts.
+ */
+static struct task_struct *taskdiag_next_by_pid(const struct taskdiag_request *req,
+						u32 *nr, enum pid_type type,
+						taskdiag_match_t *match)
 {
 	struct task_struct *task = NULL;
 	struct pid *pid;
 
 	rcu_read_lock();
-	while (!task && (pid = find_ge_pid(*nr, ns))) {
-		*nr = pid_nr_ns(pid, ns);
-		/* Non-NULL for PIDTYPE_TGID only if @pid is a leader's. */
+	while ((pid = find_ge_pid(*nr, req->ns))) {
+		*nr = pid_nr_ns(pid, req->ns);
 		task = pid_task(pid, type);
-		if (task)
+		if (task && (!match || match(req, task))) {
 			get_task_struct(task);
-		else
-			(*nr)++;
+			break;
+		}
+		task = NULL;
+		(*nr)++;
 	}
 	rcu_read_unlock();
 	return task;
@@ -103,104 +115,64 @@ static struct task_struct *taskdiag_next_by_pid(struct pid_namespace *ns,
 static struct task_struct *taskdiag_next_process(const struct taskdiag_request *req,
 						 u32 *nr)
 {
-	return taskdiag_next_by_pid(req->ns, nr, PIDTYPE_TGID);
+	return taskdiag_next_by_pid(req, nr, PIDTYPE_TGID, NULL);
 }
 
-/*
- * Threads in tid order over the whole namespace rather than grouped by
- * process: one ordered walk of the pid map gives every thread exactly once
- * with a cursor of one number.
- */
+/* Threads in tid order over the whole namespace, not grouped by process. */
 static struct task_struct *taskdiag_next_any_thread(const struct taskdiag_request *req,
 						    u32 *nr)
 {
-	return taskdiag_next_by_pid(req->ns, nr, PIDTYPE_PID);
+	return taskdiag_next_by_pid(req, nr, PIDTYPE_PID, NULL);
 }
 
-/* Keep @task as *best if its id is >= @nr and smaller than *best's. */
-static void taskdiag_keep_lowest(const struct taskdiag_request *req, u32 nr,
-				 struct task_struct *task,
-				 struct task_struct **best, u32 *best_nr)
+static bool taskdiag_is_target_thread(const struct taskdiag_request *req,
+				      struct task_struct *task)
 {
-	u32 id = task_pid_nr_ns(task, req->ns);
-
-	if (id && id >= nr && (!*best || id < *best_nr)) {
-		*best = task;
-		*best_nr = id;
-	}
+	return task_tgid(task) == req->target;
 }
 
-/* Take a reference on the task picked, and move the cursor to its id. */
-static struct task_struct *taskdiag_take(struct task_struct *best, u32 best_nr,
-					 u32 *nr)
-{
-	if (best) {
-		get_task_struct(best);
-		*nr = best_nr;
-	}
-	return best;
-}
-
-/*
- * Thread lists are in creation order, not tid order, so finding the next
- * tid takes a pass over the list: O(threads) per thread reported, in
- * exchange for a cursor that survives threads exiting between chunks.
- */
 static struct task_struct *taskdiag_next_thread(const struct taskdiag_request *req,
 						u32 *nr)
 {
-	struct task_struct *leader, *t, *best = NULL;
-	u32 best_nr = 0;
-
-	rcu_read_lock();
-	leader = pid_task(req->target, PIDTYPE_TGID);
-	if (leader) {
-		for_each_thread(leader, t)
-			taskdiag_keep_lowest(req, *nr, t, &best, &best_nr);
-	}
-	best = taskdiag_take(best, best_nr, nr);
-	rcu_read_unlock();
-	return best;
+	return taskdiag_next_by_pid(req, nr, PIDTYPE_PID,
+				    taskdiag_is_target_thread);
 }
 
 /*
- * Children of any thread of the process, as /proc/PID/task/TID/children
- * lists them: ->children links only thread-group leaders, and is protected
- * by tasklist_lock, not RCU.
+ * A child of any thread of the target, as /proc/PID/task/TID/children
+ * lists them: a process whose real parent is in the target's group.
  */
+static bool taskdiag_is_target_child(const struct taskdiag_request *req,
+				     struct task_struct *task)
+{
+	return task_tgid(rcu_dereference(task->real_parent)) == req->target;
+}
+
 static struct task_struct *taskdiag_next_child(const struct taskdiag_request *req,
 					       u32 *nr)
 {
-	struct task_struct *leader, *t, *child, *best = NULL;
-	u32 best_nr = 0;
-
-	read_lock(&tasklist_lock);
-	leader = pid_task(req->target, PIDTYPE_TGID);
-	if (leader) {
-		for_each_thread(leader, t) {
-			list_for_each_entry(child, &t->children, sibling)
-				taskdiag_keep_lowest(req, *nr, child, &best,
-						     &best_nr);
-		}
-	}
-	best = taskdiag_take(best, best_nr, nr);
-	read_unlock(&tasklist_lock);
-	return best;
+	return taskdiag_next_by_pid(req, nr, PIDTYPE_TGID,
+				    taskdiag_is_target_child);
 }
 
 static struct task_struct *taskdiag_next_one(const struct taskdiag_request *req,
 					     u32 *nr)
 {
-	struct task_struct *leader, *best = NULL;
-	u32 best_nr = 0;
+	struct task_struct *leader;
+	u32 id = 0;
 
 	rcu_read_lock();
 	leader = pid_task(req->target, PIDTYPE_TGID);
 	if (leader)
-		taskdiag_keep_lowest(req, *nr, leader, &best, &best_nr);
-	best = taskdiag_take(best, best_nr, nr);
+		id = task_tgid_nr_ns(leader, req->ns);
+	if (id && id >= *nr) {
+		get_task_struct(leader);
+		*nr = id;
+	} else {
+		leader = NULL;
+	}
 	rcu_read_unlock();
-	return best;
+	return leader;
 }
 
 static taskdiag_iter_t * const taskdiag_iters[] = {
@@ -874,8 +846,12 @@ static int taskdiag_parse_target(struct taskdiag_request *req,
 		return 0;
 	}
 
-	if (GENL_REQ_ATTR_CHECK(info, TASKDIAG_A_TASK_PID))
+	/* Sets the missing attribute's type, but no message. */
+	if (GENL_REQ_ATTR_CHECK(info, TASKDIAG_A_TASK_PID)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "missing attribute: pid is required by this dump strategy");
 		return -EINVAL;
+	}
 
 	rcu_read_lock();
 	task = pid_task(find_pid_ns(nla_get_u32(attr), req->ns), PIDTYPE_PID);
