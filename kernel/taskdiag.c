@@ -404,28 +404,35 @@ static int taskdiag_put_cred_restrictions(struct sk_buff *skb,
 
 /*
  * The supplementary groups are a list that may continue in the next
- * message. group_info is sorted by kernel gid: resuming at the first gid
- * above the last one sent (f->pos holds gid + 1) neither repeats nor skips
- * one even if the task changes its groups in between.
+ * message. group_info is sorted by kernel gid but may hold duplicates, so
+ * a continuation resumes at a gid and a count of its copies already sent:
+ * that neither repeats nor skips one even if the task changes its groups
+ * in between. f->pos holds TASKDIAG_GROUPS_CONT | copies << 32 | gid.
  */
+#define TASKDIAG_GROUPS_CONT	BIT_ULL(63)
+
 static int taskdiag_put_cred_groups(struct taskdiag_fill *f,
 				    const struct group_info *groups,
 				    struct user_namespace *ns)
 {
+	u32 from_gid = lower_32_bits(f->pos);
+	u32 from_copy = upper_32_bits(f->pos & ~TASKDIAG_GROUPS_CONT);
+	u32 gid, prev = 0, copy = 0;
 	unsigned char *mark;
-	u32 gid;
 	int i;
 
-	for (i = 0; i < groups->ngroups; i++) {
+	for (i = 0; i < groups->ngroups; i++, prev = gid) {
 		gid = __kgid_val(groups->gid[i]);
-		if (f->pos && gid < f->pos - 1)
+		copy = i && gid == prev ? copy + 1 : 0;
+		if (f->pos && (gid < from_gid ||
+			       (gid == from_gid && copy < from_copy)))
 			continue;
 		mark = skb_tail_pointer(f->skb);
 		if (nla_put_u32(f->skb, TASKDIAG_A_CRED_GROUPS,
 				from_kgid_munged(ns, groups->gid[i])) ||
 		    !taskdiag_room_left(f->skb)) {
 			nlmsg_trim(f->skb, mark);
-			f->pos = (u64)gid + 1;
+			f->pos = TASKDIAG_GROUPS_CONT | (u64)copy << 32 | gid;
 			return -EMSGSIZE;
 		}
 	}
