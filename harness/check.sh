@@ -6,6 +6,8 @@
 # "task_diag: N passed, N failed"; exits non-zero on any failure.
 #
 # Usage: harness/check.sh
+# CHECK_TESTS="task_diag:basic ..." runs only those kselftest programs;
+# CHECK_TIMEOUT=seconds changes the guest's time limit (default 1500).
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -31,9 +33,10 @@ check() { # name, command...
 echo "  VM      debug kernel: kselftest task_diag (output in $out)"
 rm -rf "$out"
 status=0
-"$top/harness/vm-run.sh" --timeout "${CHECK_TIMEOUT:-1500}" --mem 4G \
+"$top/harness/vm-run.sh" --timeout "${CHECK_TIMEOUT:-1500}" --mem 3G \
 	"$BUILD/obj-debug/arch/x86/boot/bzImage" \
-	"$out" -- "$top/harness/guest-check.sh" "$BUILD/kselftest" "$tree" ||
+	"$out" -- "$top/harness/guest-check.sh" "$BUILD/kselftest" "$tree" \
+	${CHECK_TESTS:-} ||
 	status=$?
 echo "  VM      guest exited with status $status"
 

@@ -275,6 +275,21 @@ static const int td_base_len[TASKDIAG_A_BASE_MAX + 1] = {
 	[TASKDIAG_A_BASE_PID_INO] = 8,
 };
 
+static const int td_cred_len[TASKDIAG_A_CRED_MAX + 1] = {
+	[TASKDIAG_A_CRED_UID ... TASKDIAG_A_CRED_FSGID] = 4,
+	[TASKDIAG_A_CRED_CAP_INHERITABLE ... TASKDIAG_A_CRED_CAP_AMBIENT] = 8,
+	[TASKDIAG_A_CRED_GROUPS] = 4,
+	[TASKDIAG_A_CRED_NO_NEW_PRIVS] = 1,
+	[TASKDIAG_A_CRED_SECCOMP] = 4,
+	[TASKDIAG_A_CRED_SECCOMP_FILTERS] = 4,
+};
+
+static const int td_stat_len[TASKDIAG_A_STAT_MAX + 1] = {
+	[TASKDIAG_A_STAT_UTIME ... TASKDIAG_A_STAT_NIVCSW] = 8,
+	[TASKDIAG_A_STAT_THREADS ... TASKDIAG_A_STAT_PROCESSOR] = 4,
+	[TASKDIAG_A_STAT_VSIZE ... TASKDIAG_A_STAT_IRQ_DELAY_TOTAL] = 8,
+};
+
 static bool td_len_ok(struct nlattr *nla, int want)
 {
 	if (want >= 0)
@@ -324,6 +339,97 @@ static void td_parse_base(struct nlattr *nest, struct td_task *t)
 		b->pid_ino = nla_get_u64(tb[TASKDIAG_A_BASE_PID_INO]);
 }
 
+/* The value of a fixed-size integer attribute of len bytes */
+static uint64_t td_get_int(struct nlattr *nla, int len, bool is_signed)
+{
+	switch (len) {
+	case 1:
+		return nla_get_u8(nla);
+	case 4:
+		if (is_signed)
+			return (uint64_t)(int64_t)(int32_t)nla_get_u32(nla);
+		return nla_get_u32(nla);
+	default:
+		return nla_get_u64(nla);
+	}
+}
+
+/*
+ * The groups are a multi-attr, which nla_parse_nested() would collapse into
+ * its last one: walk the nest by hand. They are consecutive u32 attributes
+ * in the datagram, so the list can point into it, provided no other
+ * attribute is interleaved (checked).
+ */
+static void td_parse_cred(struct nlattr *nest, struct td_task *t)
+{
+	struct td_cred *c = &t->cred;
+	struct nlattr *nla, *first = NULL;
+	int rem, type;
+
+	nla_for_each_nested(nla, nest, rem) {
+		type = nla_type(nla);
+		if (type <= TASKDIAG_A_CRED_PAD || type > TASKDIAG_A_CRED_MAX)
+			continue;	/* newer kernel: ignore */
+		if (!td_len_ok(nla, td_cred_len[type])) {
+			t->bad_cred |= 1U << type;
+			continue;
+		}
+		if (type == TASKDIAG_A_CRED_GROUPS) {
+			if (!first) {
+				first = nla;
+			} else if ((char *)nla != (char *)first +
+				   c->ngroups * NLA_ALIGN(NLA_HDRLEN + 4)) {
+				t->bad_cred |= 1U << type;
+				continue;
+			}
+			c->ngroups++;
+		} else {
+			/* A single attribute must not be repeated */
+			if (c->present & (1U << type))
+				t->bad_cred |= 1U << type;
+			c->v[type] = td_get_int(nla, td_cred_len[type], false);
+		}
+		c->present |= 1U << type;
+	}
+	if (rem)
+		t->bad_task |= 1U << TASKDIAG_A_TASK_CRED;
+	c->groups = first ? nla_data(first) : NULL;
+}
+
+uint32_t td_cred_group(const struct td_cred *c, uint32_t i)
+{
+	uint32_t gid;
+
+	/* Each group is a whole attribute: header plus u32 */
+	memcpy(&gid, (const char *)c->groups + i * NLA_ALIGN(NLA_HDRLEN + 4),
+	       sizeof(gid));
+	return gid;
+}
+
+static void td_parse_stat(struct nlattr *nest, struct td_task *t)
+{
+	struct td_stat *s = &t->stat;
+	struct nlattr *nla;
+	int rem, type;
+
+	nla_for_each_nested(nla, nest, rem) {
+		type = nla_type(nla);
+		if (type <= TASKDIAG_A_STAT_PAD || type > TASKDIAG_A_STAT_MAX)
+			continue;
+		if (!td_len_ok(nla, td_stat_len[type]) ||
+		    (s->present & (1ULL << type))) {
+			t->bad_stat |= 1ULL << type;
+			continue;
+		}
+		s->v[type] = td_get_int(nla, td_stat_len[type],
+					type == TASKDIAG_A_STAT_NICE ||
+					type == TASKDIAG_A_STAT_PRIORITY);
+		s->present |= 1ULL << type;
+	}
+	if (rem)
+		t->bad_task |= 1U << TASKDIAG_A_TASK_STAT;
+}
+
 int td_parse_task(struct nlmsghdr *nlh, struct td_task *t)
 {
 	struct nlattr *tb[TASKDIAG_A_TASK_MAX + 1];
@@ -364,7 +470,111 @@ int td_parse_task(struct nlmsghdr *nlh, struct td_task *t)
 		t->has_base = true;
 		td_parse_base(tb[TASKDIAG_A_TASK_BASE], t);
 	}
+	if (tb[TASKDIAG_A_TASK_CRED]) {
+		t->has_cred = true;
+		td_parse_cred(tb[TASKDIAG_A_TASK_CRED], t);
+	}
+	if (tb[TASKDIAG_A_TASK_STAT]) {
+		t->has_stat = true;
+		td_parse_stat(tb[TASKDIAG_A_TASK_STAT], t);
+	}
 	return 0;
+}
+
+int td_merge_add(struct td_merge *m, const struct td_task *p)
+{
+	struct td_task *t = &m->task;
+	const struct td_cred *pc = &p->cred;
+
+	if (m->done) {
+		/* The previous task was handed out: start afresh */
+		m->done = false;
+		m->ngroups = 0;
+		m->parts = 0;
+		m->cred_parts = 0;
+	}
+	if (!m->open) {
+		*t = *p;
+		t->cred.groups = NULL;
+		t->cred.ngroups = 0;
+	} else {
+		if (p->pid != t->pid || p->tgid != t->tgid ||
+		    !p->has_pid || !p->has_tgid) {
+			snprintf(m->err, sizeof(m->err),
+				 "part %u of %u/%u is of %u/%u", m->parts + 1,
+				 t->tgid, t->pid, p->tgid, p->pid);
+			return -EPROTO;
+		}
+		/*
+		 * A continuation carries the groups not sent yet; for cred,
+		 * more supplementary groups only.
+		 */
+		if ((p->has_base && t->has_base) ||
+		    (p->has_stat && t->has_stat) ||
+		    (p->has_cred && (pc->present & ~(1U << TASKDIAG_A_CRED_GROUPS)))) {
+			snprintf(m->err, sizeof(m->err),
+				 "part %u of %u repeats a group", m->parts + 1,
+				 t->pid);
+			return -EPROTO;
+		}
+		if (p->has_withheld && t->has_withheld &&
+		    p->withheld != t->withheld) {
+			snprintf(m->err, sizeof(m->err),
+				 "parts of %u disagree on withheld", t->pid);
+			return -EPROTO;
+		}
+		if (p->has_base) {
+			t->has_base = true;
+			t->base = p->base;
+		}
+		if (p->has_stat) {
+			t->has_stat = true;
+			t->stat = p->stat;
+		}
+		if (p->has_cred) {
+			t->has_cred = true;
+			t->cred.present |= pc->present;
+		}
+		if (p->has_withheld) {
+			t->has_withheld = true;
+			t->withheld = p->withheld;
+		}
+		t->bad_task |= p->bad_task;
+		t->bad_base |= p->bad_base;
+		t->bad_cred |= p->bad_cred;
+		t->bad_stat |= p->bad_stat;
+	}
+	m->parts++;
+	if (p->has_cred)
+		m->cred_parts++;
+	if (pc->ngroups) {
+		if (m->ngroups + pc->ngroups > m->cap) {
+			size_t cap = (m->ngroups + pc->ngroups) * 2;
+			uint32_t *g = realloc(m->groups, cap * sizeof(*g));
+
+			if (!g) {
+				snprintf(m->err, sizeof(m->err), "no memory");
+				return -ENOMEM;
+			}
+			m->groups = g;
+			m->cap = cap;
+		}
+		for (uint32_t i = 0; i < pc->ngroups; i++)
+			m->groups[m->ngroups++] = td_cred_group(pc, i);
+	}
+	m->open = p->cont;
+	t->cont = false;
+	if (m->open)
+		return 0;
+	m->done = true;
+	t->cred.ngroups = m->ngroups;
+	return 1;
+}
+
+void td_merge_free(struct td_merge *m)
+{
+	free(m->groups);
+	memset(m, 0, sizeof(*m));
 }
 
 int td_recv_chunk(struct td *td, td_task_cb cb, void *arg)

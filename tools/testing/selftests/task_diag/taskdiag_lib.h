@@ -43,6 +43,43 @@ struct td_base {
 	uint32_t present;
 };
 
+/*
+ * The cred group. Values are indexed by TASKDIAG_A_CRED_* (ids as u32,
+ * capability sets as u64, no-new-privs, seccomp and its filter count).
+ * The supplementary groups of one message are read with td_cred_group():
+ * they stay in the received datagram, valid during the td_task_cb call only
+ * (td_merge collects a task's whole list).
+ */
+struct td_cred {
+	uint64_t v[TASKDIAG_A_CRED_MAX + 1];
+	/* 1 << TASKDIAG_A_CRED_* for each attribute found */
+	uint32_t present;
+	const void *groups;	/* the first group attribute's payload */
+	uint32_t ngroups;
+};
+
+/*
+ * The stat group, indexed by TASKDIAG_A_STAT_*; nice and priority are s32
+ * sign-extended into the u64.
+ */
+struct td_stat {
+	uint64_t v[TASKDIAG_A_STAT_MAX + 1];
+	/* 1ULL << TASKDIAG_A_STAT_* for each attribute found */
+	uint64_t present;
+};
+
+/* The stat attributes behind PTRACE_MODE_READ_FSCREDS (/proc/PID/io, delays) */
+#define TD_STAT_PROTECTED						\
+	(((1ULL << (TASKDIAG_A_STAT_MAX + 1)) - 1) &			\
+	 ~((1ULL << TASKDIAG_A_STAT_RCHAR) - 1))
+/* The /proc/PID/stat part of the stat group, visible for every task */
+#define TD_STAT_PUBLIC							\
+	(((1ULL << TASKDIAG_A_STAT_RCHAR) - 1) &			\
+	 ~((1ULL << (TASKDIAG_A_STAT_PAD + 1)) - 1))
+#define TD_CRED_ALL							\
+	(((1U << (TASKDIAG_A_CRED_MAX + 1)) - 1) &			\
+	 ~((1U << (TASKDIAG_A_CRED_PAD + 1)) - 1))
+
 struct td_task {
 	uint32_t pid;
 	uint32_t tgid;
@@ -53,14 +90,48 @@ struct td_task {
 	uint64_t withheld;
 	bool has_base;
 	struct td_base base;
+	bool has_cred;
+	struct td_cred cred;
+	bool has_stat;
+	struct td_stat stat;
 	/*
 	 * Attributes of a wrong size or otherwise malformed:
 	 * 1 << TASKDIAG_A_TASK_* in bad_task, 1 << TASKDIAG_A_BASE_* in
-	 * bad_base.
+	 * bad_base, and so on.
 	 */
 	uint32_t bad_task;
 	uint32_t bad_base;
+	uint32_t bad_cred;
+	uint64_t bad_stat;
 };
+
+/*
+ * A task put together from the messages of a split reply: the parts of a
+ * task repeat its pid and tgid, all but the last carry cont, and the groups
+ * of a cred nest accumulate.
+ */
+struct td_merge {
+	struct td_task task;	/* groups: not valid, see below */
+	uint32_t *groups;	/* every part's groups, in message order */
+	size_t ngroups;
+	size_t cap;
+	unsigned int parts;	/* messages of the task so far */
+	unsigned int cred_parts;	/* of which with a cred nest */
+	bool open;		/* the last part had cont */
+	bool done;		/* a complete task is in task */
+	/* what went wrong: a part of another task, nests repeated, ... */
+	char err[128];
+};
+
+/*
+ * Add one message. Returns 1 when it completes a task (m->task and
+ * m->groups hold it until the next call), 0 when the task continues, or a
+ * negative errno with m->err set when the parts do not fit together.
+ */
+int td_merge_add(struct td_merge *m, const struct td_task *part);
+void td_merge_free(struct td_merge *m);
+/* Supplementary group i of the message a td_task_cb was called for */
+uint32_t td_cred_group(const struct td_cred *c, uint32_t i);
 
 /* The error of the last request, as the kernel reported it */
 struct td_err {

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <pthread.h>
 #include <sched.h>
@@ -21,6 +22,11 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+
+#include <linux/taskstats.h>
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+#include <netlink/genl/ctrl.h>
 
 #include "td_util.h"
 
@@ -115,7 +121,10 @@ int tl_add_cb(const struct td_task *t, void *arg)
 		l->v = v;
 		l->cap = cap;
 	}
-	l->v[l->n++] = *t;
+	l->v[l->n] = *t;
+	/* The groups point into a datagram that is about to be freed */
+	l->v[l->n].cred.groups = NULL;
+	l->n++;
 	return 0;
 }
 
@@ -701,6 +710,316 @@ int write_full(int fd, const void *buf, size_t len)
 			return -errno;
 		buf = (const char *)buf + n;
 		len -= n;
+	}
+	return 0;
+}
+
+static ssize_t read_file(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	err = errno;
+	close(fd);
+	if (n < 0)
+		return -err;
+	buf[n] = '\0';
+	return n;
+}
+
+/* A number at the start of s, in base; -1 if there is none or it overflows */
+static int parse_ull(const char *s, int base, unsigned long long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoull(s, &end, base);
+	return end == s || errno ? -1 : 0;
+}
+
+static int parse_uint(const char *s, unsigned int *v)
+{
+	unsigned long long x;
+
+	if (parse_ull(s, 10, &x) || x > UINT32_MAX)
+		return -1;
+	*v = x;
+	return 0;
+}
+
+static const char *status_line(const char *buf, const char *key)
+{
+	size_t klen = strlen(key);
+	const char *p;
+
+	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, key, klen) && p[klen] == ':')
+			return p + klen + 1;
+	return NULL;
+}
+
+int proc_read_cred(const char *path, struct proc_cred *pc)
+{
+	static const char * const caps[] = {
+		"CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"
+	};
+	/* 65536 groups of up to 11 characters fit */
+	size_t len = 1 << 20;
+	const char *p;
+	char *buf, *end;
+	ssize_t n;
+	unsigned long long cap;
+	int i;
+
+	memset(pc, 0, sizeof(*pc));
+	buf = malloc(len);
+	if (!buf)
+		return -ENOMEM;
+	n = read_file(path, buf, len);
+	if (n < 0) {
+		free(buf);
+		return n;
+	}
+	p = status_line(buf, "Uid");
+	if (!p || sscanf(p, "%u %u %u %u", &pc->uid[0], &pc->uid[1],
+			 &pc->uid[2], &pc->uid[3]) != 4)
+		goto bad;
+	p = status_line(buf, "Gid");
+	if (!p || sscanf(p, "%u %u %u %u", &pc->gid[0], &pc->gid[1],
+			 &pc->gid[2], &pc->gid[3]) != 4)
+		goto bad;
+	for (i = 0; i < 5; i++) {
+		p = status_line(buf, caps[i]);
+		if (!p || parse_ull(p, 16, &cap))
+			goto bad;
+		pc->cap[i] = cap;
+	}
+	p = status_line(buf, "NoNewPrivs");
+	if (!p || parse_uint(p, &pc->nnp))
+		goto bad;
+	p = status_line(buf, "Seccomp");
+	if (!p || parse_uint(p, &pc->seccomp))
+		goto bad;
+	p = status_line(buf, "Seccomp_filters");
+	if (!p || parse_uint(p, &pc->filters))
+		goto bad;
+	p = status_line(buf, "Groups");
+	if (!p)
+		goto bad;
+	pc->groups = malloc(65536 * sizeof(*pc->groups));
+	if (!pc->groups)
+		goto bad;
+	for (;;) {
+		unsigned long g;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\n' || !*p)
+			break;
+		g = strtoul(p, &end, 10);
+		if (end == p || pc->ngroups == 65536)
+			goto bad;
+		pc->groups[pc->ngroups++] = g;
+		p = end;
+	}
+	free(buf);
+	return 0;
+bad:
+	free(pc->groups);
+	pc->groups = NULL;
+	free(buf);
+	return -EINVAL;
+}
+
+int proc_read_stat_fields(const char *path, unsigned long long *v)
+{
+	char buf[2048], *p, *end;
+	ssize_t n;
+	int i;
+
+	n = read_file(path, buf, sizeof(buf));
+	if (n < 0)
+		return n;
+	memset(v, 0, PROC_STAT_FIELDS * sizeof(*v));
+	p = strrchr(buf, ')');
+	if (!p || p[1] != ' ' || !p[2])
+		return -EINVAL;
+	v[3] = p[2];
+	p += 3;
+	for (i = 4; i < PROC_STAT_FIELDS; i++) {
+		v[i] = strtoull(p, &end, 10);
+		if (end == p)
+			return i > 44 ? 0 : -EINVAL;
+		p = end;
+	}
+	return 0;
+}
+
+int proc_read_io(const char *path, unsigned long long io[7])
+{
+	static const char * const keys[] = {
+		"rchar", "wchar", "syscr", "syscw", "read_bytes",
+		"write_bytes", "cancelled_write_bytes"
+	};
+	char buf[1024];
+	const char *p;
+	ssize_t n;
+	int i;
+
+	n = read_file(path, buf, sizeof(buf));
+	if (n < 0)
+		return n;
+	for (i = 0; i < 7; i++) {
+		p = status_line(buf, keys[i]);
+		if (!p || parse_ull(p, 10, &io[i]))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+struct ts_arg {
+	struct taskstats *ts;
+	bool found;
+};
+
+static int taskstats_cb(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *tb[TASKSTATS_TYPE_MAX + 1], *nb[TASKSTATS_TYPE_MAX + 1];
+	struct ts_arg *a = arg;
+	struct nlattr *aggr;
+	int len;
+
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, TASKSTATS_TYPE_MAX, NULL))
+		return NL_SKIP;
+	aggr = tb[TASKSTATS_TYPE_AGGR_PID] ?: tb[TASKSTATS_TYPE_AGGR_TGID];
+	if (!aggr || nla_parse_nested(nb, TASKSTATS_TYPE_MAX, aggr, NULL) ||
+	    !nb[TASKSTATS_TYPE_STATS])
+		return NL_SKIP;
+	/* The struct only grows: take what both sides know */
+	len = nla_len(nb[TASKSTATS_TYPE_STATS]);
+	if (len > (int)sizeof(*a->ts))
+		len = sizeof(*a->ts);
+	memset(a->ts, 0, sizeof(*a->ts));
+	memcpy(a->ts, nla_data(nb[TASKSTATS_TYPE_STATS]), len);
+	a->found = true;
+	return NL_OK;
+}
+
+int taskstats_get(pid_t pid, bool tgid, struct taskstats *ts)
+{
+	struct ts_arg a = { .ts = ts };
+	struct nl_sock *sk;
+	struct nl_msg *msg;
+	int fam, ret;
+
+	sk = nl_socket_alloc();
+	if (!sk)
+		return -ENOMEM;
+	ret = -EIO;
+	if (genl_connect(sk) < 0)
+		goto out;
+	fam = genl_ctrl_resolve(sk, TASKSTATS_GENL_NAME);
+	if (fam < 0) {
+		ret = -ENOENT;
+		goto out;
+	}
+	msg = nlmsg_alloc();
+	if (!msg)
+		goto out;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, fam, 0, 0,
+			 TASKSTATS_CMD_GET, TASKSTATS_VERSION) ||
+	    nla_put_u32(msg, tgid ? TASKSTATS_CMD_ATTR_TGID :
+			TASKSTATS_CMD_ATTR_PID, pid)) {
+		nlmsg_free(msg);
+		goto out;
+	}
+	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, taskstats_cb, &a);
+	ret = nl_send_auto(sk, msg);
+	nlmsg_free(msg);
+	if (ret < 0) {
+		ret = -EIO;
+		goto out;
+	}
+	ret = nl_recvmsgs_default(sk);
+	ret = ret < 0 ? -EIO : a.found ? 0 : -ENODATA;
+out:
+	nl_socket_free(sk);
+	return ret;
+}
+
+int sysctl_set(const char *path, long val, long *old)
+{
+	char buf[32];
+	int fd, len;
+
+	if (old) {
+		if (read_file(path, buf, sizeof(buf)) < 0)
+			return -errno;
+		*old = strtol(buf, NULL, 10);
+	}
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	len = snprintf(buf, sizeof(buf), "%ld\n", val);
+	if (write(fd, buf, len) != len) {
+		len = -errno;
+		close(fd);
+		return len;
+	}
+	close(fd);
+	return 0;
+}
+
+struct fetch_arg {
+	struct td_merge *m;
+	struct tasklist *list;
+	unsigned int tasks;
+};
+
+static int fetch_cb(const struct td_task *t, void *arg)
+{
+	struct fetch_arg *a = arg;
+	int ret = td_merge_add(a->m, t);
+
+	if (ret <= 0)
+		return ret;
+	a->tasks++;
+	return a->list ? tl_add_cb(&a->m->task, a->list) : 0;
+}
+
+int td_fetch(struct td *td, uint32_t strategy, uint32_t pid, uint64_t show,
+	     struct td_merge *m, struct tasklist *list)
+{
+	struct td_req req = {
+		.dump = true,
+		.has_show_flags = true,
+		.show_flags = show,
+		.has_strategy = true,
+		.strategy = strategy,
+		.has_pid = strategy != TASKDIAG_DUMP_STRATEGY_ALL &&
+			   strategy != TASKDIAG_DUMP_STRATEGY_ALL_THREAD,
+		.pid = pid,
+	};
+	struct fetch_arg a = { .m = m, .list = list };
+	int ret;
+
+	m->open = false;
+	m->done = false;
+	m->err[0] = '\0';
+	ret = td_run(td, &req, NULL, fetch_cb, &a);
+	if (ret)
+		return ret;
+	if (m->open) {
+		snprintf(m->err, sizeof(m->err), "the last part had cont");
+		return -EPROTO;
+	}
+	if (strategy == TASKDIAG_DUMP_STRATEGY_ONE && a.tasks != 1) {
+		snprintf(m->err, sizeof(m->err), "%u tasks for one", a.tasks);
+		return -EPROTO;
 	}
 	return 0;
 }

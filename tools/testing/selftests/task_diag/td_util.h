@@ -120,4 +120,42 @@ int recv_fd(int sock, int *fd, void *data, size_t len);
 int read_full(int fd, void *buf, size_t len);
 int write_full(int fd, const void *buf, size_t len);
 
+/*
+ * A dump of the given strategy and groups, its split messages merged:
+ * tasks go to list (without their groups). For strategy one, *m keeps the
+ * task with its groups. Returns 0 or a negative errno (td->err, m->err).
+ */
+int td_fetch(struct td *td, uint32_t strategy, uint32_t pid, uint64_t show,
+	     struct td_merge *m, struct tasklist *list);
+
+/* The credential lines of a status file */
+struct proc_cred {
+	uint32_t uid[4];	/* real, effective, saved, fs */
+	uint32_t gid[4];
+	uint32_t *groups;	/* malloc()ed */
+	size_t ngroups;
+	uint64_t cap[5];	/* CapInh CapPrm CapEff CapBnd CapAmb */
+	unsigned int nnp;
+	unsigned int seccomp;
+	unsigned int filters;
+};
+
+int proc_read_cred(const char *path, struct proc_cred *pc);
+
+/* Every field of a stat file: v[n] is field n (n >= 4; v[3] the state) */
+#define PROC_STAT_FIELDS	53
+int proc_read_stat_fields(const char *path, unsigned long long *v);
+
+/* A io file: rchar wchar syscr syscw read_bytes write_bytes cancelled */
+int proc_read_io(const char *path, unsigned long long io[7]);
+
+struct taskstats;
+/*
+ * TASKSTATS_CMD_GET of a thread (TASKSTATS_CMD_ATTR_PID) or a process
+ * (_TGID). Returns 0, -ENOENT without TASKSTATS, or a negative errno.
+ */
+int taskstats_get(pid_t pid, bool tgid, struct taskstats *ts);
+/* Write val to a /proc/sys file; the old value in *old if not NULL */
+int sysctl_set(const char *path, long val, long *old);
+
 #endif /* TD_UTIL_H */

@@ -1,0 +1,484 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The stat group against /proc/PID/stat, status, io and TASKSTATS. Values
+ * of a quiescent target must match exactly; values that move are bounded
+ * by /proc (or TASKSTATS) read before and after the dump.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/taskstats.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "../kselftest_harness.h"
+#include "td_harness.h"
+
+#define SHOW_STAT	(1ULL << TASKDIAG_GROUP_STAT)
+#define NR_THREADS	4
+#define NR_EXITED	2
+#define FAULT_PAGES	64
+#define NAPS		20
+
+static unsigned long long ticks_of(uint64_t ns)
+{
+	/* As nsec_to_clock_t(): truncated */
+	return ns / (1000000000ULL / sysconf(_SC_CLK_TCK));
+}
+
+#define V(t, a)	((t)->stat.v[TASKDIAG_A_STAT_##a])
+
+/* Work that shows in every counter: CPU, faults, sleeps, I/O */
+static void work(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	unsigned long x = 0;
+	char buf[64];
+	char *p;
+	int i, fd;
+
+	p = mmap(NULL, FAULT_PAGES * page, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p != MAP_FAILED) {
+		for (i = 0; i < FAULT_PAGES; i++)
+			p[i * page] = 1;
+		munmap(p, FAULT_PAGES * page);
+	}
+	for (i = 0; i < NAPS; i++)
+		usleep(100);
+	/* The empty asm keeps the compiler from folding the loop away. */
+	for (i = 0; i < 2000000; i++) {
+		x += i;
+		asm volatile("" : "+r" (x));
+	}
+	fd = open("/proc/self/stat", O_RDONLY);
+	if (fd >= 0) {
+		if (read(fd, buf, sizeof(buf)) < 0)
+			x++;
+		close(fd);
+	}
+}
+
+static int hold_fd = -1;
+
+static void *thread_fn(void *arg)
+{
+	char c;
+
+	work();
+	if (arg)
+		return NULL;	/* one of those that exit */
+	while (read(hold_fd, &c, 1) > 0)
+		;
+	return NULL;
+}
+
+/*
+ * A process with NR_THREADS threads that all worked, NR_EXITED of which
+ * exited, a reaped child that faulted, nice 5; then every thread sleeps in
+ * read() until hold is closed.
+ */
+static pid_t spawn_worker(int *hold)
+{
+	int h[2], ready[2];
+	pthread_t th[NR_THREADS];
+	char c = 1;
+	pid_t pid;
+	int i;
+
+	if (pipe(h) || pipe(ready))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		pid_t kid;
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		close(h[1]);
+		hold_fd = h[0];
+		kid = fork();
+		if (!kid) {
+			work();
+			_exit(0);
+		}
+		waitpid(kid, NULL, 0);
+		for (i = 0; i < NR_THREADS - 1; i++)
+			if (pthread_create(&th[i], NULL, thread_fn,
+					   i < NR_EXITED ? (void *)1 : NULL))
+				_exit(1);
+		for (i = 0; i < NR_EXITED; i++)
+			pthread_join(th[i], NULL);
+		work();
+		if (setpriority(PRIO_PROCESS, 0, 5) ||
+		    write(ready[1], &c, 1) != 1)
+			_exit(1);
+		thread_fn(NULL);
+		_exit(0);
+	}
+	close(h[0]);
+	close(ready[1]);
+	if (read(ready[0], &c, 1) != 1) {
+		kill_wait(pid);
+		return -1;
+	}
+	close(ready[0]);
+	*hold = h[1];
+	/* The threads say nothing: wait until /proc shows them asleep */
+	if (wait_sleeping("/proc", pid)) {
+		close(h[1]);
+		kill_wait(pid);
+		return -1;
+	}
+	return pid;
+}
+
+/* stat file fields by TASKDIAG_A_STAT_*, 0 for those stat lacks */
+static const int stat_field[TASKDIAG_A_STAT_MAX + 1] = {
+	[TASKDIAG_A_STAT_MINFLT] = 10, [TASKDIAG_A_STAT_CMINFLT] = 11,
+	[TASKDIAG_A_STAT_MAJFLT] = 12, [TASKDIAG_A_STAT_CMAJFLT] = 13,
+	[TASKDIAG_A_STAT_UTIME] = 14, [TASKDIAG_A_STAT_STIME] = 15,
+	[TASKDIAG_A_STAT_CUTIME] = 16, [TASKDIAG_A_STAT_CSTIME] = 17,
+	[TASKDIAG_A_STAT_PRIORITY] = 18, [TASKDIAG_A_STAT_NICE] = 19,
+	[TASKDIAG_A_STAT_THREADS] = 20, [TASKDIAG_A_STAT_VSIZE] = 23,
+	[TASKDIAG_A_STAT_RSS] = 24, [TASKDIAG_A_STAT_PROCESSOR] = 39,
+	[TASKDIAG_A_STAT_RT_PRIORITY] = 40, [TASKDIAG_A_STAT_POLICY] = 41,
+};
+
+/* What stat would print for the attribute */
+static long long as_stat(const struct td_task *t, int a)
+{
+	uint64_t v = t->stat.v[a];
+
+	switch (a) {
+	case TASKDIAG_A_STAT_UTIME ... TASKDIAG_A_STAT_CSTIME:
+		return ticks_of(v);
+	case TASKDIAG_A_STAT_RSS:
+		return v / sysconf(_SC_PAGESIZE);
+	case TASKDIAG_A_STAT_NICE:
+	case TASKDIAG_A_STAT_PRIORITY:
+		return (int64_t)v;
+	default:
+		return v;
+	}
+}
+
+/*
+ * A quiescent task: every stat field, io counter and context switch count
+ * of the reply equals /proc's. dir is /proc/PID or /proc/PID/task/TID.
+ */
+static void cmp_quiescent(struct __test_metadata *_metadata,
+			  const struct td_task *t, const char *dir, bool thread)
+{
+	unsigned long long f[PROC_STAT_FIELDS], io[7];
+	char path[128];
+	long sw;
+	int a;
+
+	ASSERT_TRUE(t->has_stat);
+	EXPECT_EQ(0, t->bad_stat);
+	EXPECT_FALSE(t->has_withheld);
+	EXPECT_EQ(TD_STAT_PUBLIC | TD_STAT_PROTECTED, t->stat.present)
+		TH_LOG("%s: present %#llx", dir,
+		       (unsigned long long)t->stat.present);
+	snprintf(path, sizeof(path), "%s/stat", dir);
+	ASSERT_EQ(0, proc_read_stat_fields(path, f));
+	for (a = 0; a <= TASKDIAG_A_STAT_MAX; a++) {
+		if (!stat_field[a])
+			continue;
+		EXPECT_EQ((long long)f[stat_field[a]], as_stat(t, a))
+			TH_LOG("%s: stat field %d, attr %d (%llu)", dir,
+			       stat_field[a], a,
+			       (unsigned long long)t->stat.v[a]);
+	}
+	snprintf(path, sizeof(path), "%s/io", dir);
+	ASSERT_EQ(0, proc_read_io(path, io));
+	for (a = 0; a < 7; a++)
+		EXPECT_EQ(io[a], t->stat.v[TASKDIAG_A_STAT_RCHAR + a])
+			TH_LOG("%s: io line %d", dir, a);
+	/* status shows a thread's own switches (the leader's for PID) */
+	if (thread) {
+		snprintf(path, sizeof(path), "%s/status", dir);
+		ASSERT_EQ(0, proc_read_status(path, "voluntary_ctxt_switches",
+					      &sw));
+		EXPECT_EQ(sw, V(t, NVCSW));
+		ASSERT_EQ(0, proc_read_status(path,
+					      "nonvoluntary_ctxt_switches",
+					      &sw));
+		EXPECT_EQ(sw, V(t, NIVCSW));
+	}
+}
+
+FIXTURE(worker) {
+	struct td *td;
+	pid_t pid;
+	int hold;
+};
+
+FIXTURE_SETUP(worker)
+{
+	self->pid = -1;
+	TD_OPEN_OR_SKIP(&self->td, 0, false);
+	self->pid = spawn_worker(&self->hold);
+	ASSERT_LT(0, self->pid);
+}
+
+FIXTURE_TEARDOWN(worker)
+{
+	if (self->pid > 0) {
+		close(self->hold);
+		kill_wait(self->pid);
+	}
+	td_close(self->td);
+}
+
+/* Process totals of a sleeping process equal /proc/PID/stat and io */
+TEST_F(worker, process_exact)
+{
+	struct td_merge m = {};
+	char dir[64];
+
+	ASSERT_EQ(0, td_fetch(self->td, TASKDIAG_DUMP_STRATEGY_ONE, self->pid,
+			      SHOW_STAT, &m, NULL)) TH_LOG("%s", m.err);
+	snprintf(dir, sizeof(dir), "/proc/%d", self->pid);
+	cmp_quiescent(_metadata, &m.task, dir, false);
+	/* Not trivially: the setup is visible in the values */
+	EXPECT_EQ(NR_THREADS - NR_EXITED, V(&m.task, THREADS));
+	EXPECT_EQ(5, (int64_t)V(&m.task, NICE));
+	EXPECT_LE(FAULT_PAGES, V(&m.task, CMINFLT));
+	EXPECT_NE(0, V(&m.task, VSIZE));
+	td_merge_free(&m);
+}
+
+/*
+ * Per thread for thread strategies, exactly as /proc/PID/task/TID; the
+ * process totals include the exited threads' work.
+ */
+TEST_F(worker, threads_and_totals)
+{
+	uint64_t minflt = 0, nvcsw = 0, cpu = 0;
+	struct tasklist tl = {};
+	struct td_merge m = {};
+	struct taskstats ts;
+	const struct td_task *p;
+	char dir[64];
+	size_t i;
+	int ret;
+
+	ASSERT_EQ(0, td_fetch(self->td, TASKDIAG_DUMP_STRATEGY_THREAD,
+			      self->pid, SHOW_STAT, &m, &tl)) TH_LOG("%s", m.err);
+	ASSERT_EQ(NR_THREADS - NR_EXITED, tl.n);
+	for (i = 0; i < tl.n; i++) {
+		snprintf(dir, sizeof(dir), "/proc/%d/task/%u", self->pid,
+			 tl.v[i].pid);
+		cmp_quiescent(_metadata, &tl.v[i], dir, true);
+		minflt += V(&tl.v[i], MINFLT);
+		nvcsw += V(&tl.v[i], NVCSW);
+		cpu += V(&tl.v[i], UTIME) + V(&tl.v[i], STIME);
+	}
+	ASSERT_EQ(0, td_fetch(self->td, TASKDIAG_DUMP_STRATEGY_ONE, self->pid,
+			      SHOW_STAT, &m, NULL));
+	p = &m.task;
+	/* Each exited thread faulted FAULT_PAGES pages and slept NAPS times */
+	EXPECT_LE(minflt + NR_EXITED * FAULT_PAGES, V(p, MINFLT));
+	EXPECT_LE(nvcsw + NR_EXITED * NAPS, V(p, NVCSW));
+	EXPECT_LE(cpu, V(p, UTIME) + V(p, STIME));
+
+	/* The context switches of a process are TASKSTATS's TGID sum */
+	ret = taskstats_get(self->pid, true, &ts);
+	if (ret != -ENOENT) {
+		ASSERT_EQ(0, ret);
+		EXPECT_EQ(ts.nvcsw, V(p, NVCSW));
+		EXPECT_EQ(ts.nivcsw, V(p, NIVCSW));
+	}
+	tl_free(&tl);
+	td_merge_free(&m);
+}
+
+/* A target that runs and sleeps all the time: every counter moves */
+static pid_t spawn_busy(void)
+{
+	pid_t pid = fork();
+	int i;
+
+	if (pid)
+		return pid;
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	for (;;) {
+		work();
+		for (i = 0; i < 5; i++)
+			sched_yield();
+	}
+}
+
+#define BOUND(lo, v, hi, what) do {					\
+	EXPECT_LE((unsigned long long)(lo), (unsigned long long)(v))	\
+		TH_LOG("%s below", what);				\
+	EXPECT_GE((unsigned long long)(hi), (unsigned long long)(v))	\
+		TH_LOG("%s above", what);				\
+} while (0)
+
+/*
+ * A busy target: /proc before <= taskdiag <= /proc after, in stat's units,
+ * and the delays and context switches between two TASKSTATS reads.
+ */
+TEST(moving_bounds)
+{
+	unsigned long long s0[PROC_STAT_FIELDS], s1[PROC_STAT_FIELDS];
+	unsigned long long io0[7], io1[7];
+	struct taskstats t0, t1;
+	struct td_merge m = {};
+	struct td *td;
+	char path[64], iop[64];
+	long old = -1;
+	pid_t pid;
+	int a, ret, round;
+
+	TD_OPEN_OR_SKIP(&td, 0, false);
+	if (geteuid())
+		SKIP(return, "needs root");
+	/* Delay accounting is off by default: the delays would all be 0 */
+	ASSERT_EQ(0, sysctl_set("/proc/sys/kernel/task_delayacct", 1, &old));
+	pid = spawn_busy();
+	ASSERT_LT(0, pid);
+	usleep(200000);
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	snprintf(iop, sizeof(iop), "/proc/%d/io", pid);
+
+	for (round = 0; round < 2; round++) {
+		const struct td_task *t = &m.task;
+
+		ret = taskstats_get(pid, true, &t0);
+		ASSERT_TRUE(ret == 0 || ret == -ENOENT);
+		ASSERT_EQ(0, proc_read_stat_fields(path, s0));
+		ASSERT_EQ(0, proc_read_io(iop, io0));
+		ASSERT_EQ(0, td_fetch(td, TASKDIAG_DUMP_STRATEGY_ONE, pid,
+				      SHOW_STAT, &m, NULL)) TH_LOG("%s", m.err);
+		ASSERT_EQ(0, proc_read_io(iop, io1));
+		ASSERT_EQ(0, proc_read_stat_fields(path, s1));
+		if (!ret)
+			ASSERT_EQ(0, taskstats_get(pid, true, &t1));
+
+		for (a = TASKDIAG_A_STAT_UTIME; a <= TASKDIAG_A_STAT_NICE; a++) {
+			char what[32];
+
+			if (!stat_field[a])
+				continue;
+			snprintf(what, sizeof(what), "stat field %d",
+				 stat_field[a]);
+			BOUND(s0[stat_field[a]], as_stat(t, a),
+			      s1[stat_field[a]], what);
+		}
+		for (a = 0; a < 7; a++)
+			BOUND(io0[a], t->stat.v[TASKDIAG_A_STAT_RCHAR + a],
+			      io1[a], "io");
+		EXPECT_LT(0, io1[0]);	/* the target does read */
+		if (ret)
+			continue;
+		BOUND(t0.nvcsw, V(t, NVCSW), t1.nvcsw, "nvcsw");
+		BOUND(t0.nivcsw, V(t, NIVCSW), t1.nivcsw, "nivcsw");
+		BOUND(t0.cpu_count, V(t, CPU_DELAY_COUNT), t1.cpu_count, "cpu");
+		BOUND(t0.cpu_delay_total, V(t, CPU_DELAY_TOTAL),
+		      t1.cpu_delay_total, "cpu total");
+		BOUND(t0.blkio_count, V(t, BLKIO_DELAY_COUNT), t1.blkio_count,
+		      "blkio");
+		BOUND(t0.blkio_delay_total, V(t, BLKIO_DELAY_TOTAL),
+		      t1.blkio_delay_total, "blkio total");
+		BOUND(t0.swapin_count, V(t, SWAPIN_DELAY_COUNT),
+		      t1.swapin_count, "swapin");
+		BOUND(t0.freepages_count, V(t, FREEPAGES_DELAY_COUNT),
+		      t1.freepages_count, "freepages");
+		BOUND(t0.thrashing_count, V(t, THRASHING_DELAY_COUNT),
+		      t1.thrashing_count, "thrashing");
+		BOUND(t0.compact_count, V(t, COMPACT_DELAY_COUNT),
+		      t1.compact_count, "compact");
+		BOUND(t0.wpcopy_count, V(t, WPCOPY_DELAY_COUNT),
+		      t1.wpcopy_count, "wpcopy");
+		BOUND(t0.wpcopy_delay_total, V(t, WPCOPY_DELAY_TOTAL),
+		      t1.wpcopy_delay_total, "wpcopy total");
+		BOUND(t0.irq_count, V(t, IRQ_DELAY_COUNT), t1.irq_count, "irq");
+		BOUND(t0.irq_delay_total, V(t, IRQ_DELAY_TOTAL),
+		      t1.irq_delay_total, "irq total");
+		/* Enabled, the busy target is delayed on the CPU */
+		EXPECT_LT(0, V(t, CPU_DELAY_COUNT));
+	}
+	td_merge_free(&m);
+	kill_wait(pid);
+	if (old >= 0)
+		sysctl_set("/proc/sys/kernel/task_delayacct", old, NULL);
+	td_close(td);
+}
+
+static int sleep_with_policy(int policy, int prio)
+{
+	struct sched_param sp = { .sched_priority = prio };
+	int h[2], ready[2];
+	char c = 1;
+	pid_t pid;
+
+	if (pipe(h) || pipe(ready))
+		return -1;
+	pid = fork();
+	if (!pid) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		close(h[1]);
+		if (sched_setscheduler(0, policy, &sp))
+			c = 0;
+		if (write(ready[1], &c, 1) != 1)
+			_exit(1);
+		while (read(h[0], &c, 1) > 0)
+			;
+		_exit(0);
+	}
+	close(h[0]);
+	close(ready[1]);
+	if (pid < 0 || read(ready[0], &c, 1) != 1 || !c) {
+		kill_wait(pid);
+		return -1;
+	}
+	close(ready[0]);
+	if (wait_sleeping("/proc", pid)) {
+		kill_wait(pid);
+		return -1;
+	}
+	return pid;
+}
+
+/* Real-time policies and priorities as stat fields 18, 40 and 41 */
+TEST(rt_policy)
+{
+	static const int pol[] = { SCHED_FIFO, SCHED_RR };
+	struct td_merge m = {};
+	struct td *td;
+	char dir[64];
+	pid_t pid;
+	int i;
+
+	TD_OPEN_OR_SKIP(&td, 0, false);
+	if (geteuid())
+		SKIP(return, "needs root");
+	for (i = 0; i < 2; i++) {
+		pid = sleep_with_policy(pol[i], 10 + i);
+		ASSERT_LT(0, pid);
+		ASSERT_EQ(0, td_fetch(td, TASKDIAG_DUMP_STRATEGY_ONE, pid,
+				      SHOW_STAT, &m, NULL));
+		snprintf(dir, sizeof(dir), "/proc/%d", pid);
+		cmp_quiescent(_metadata, &m.task, dir, false);
+		EXPECT_EQ(pol[i], V(&m.task, POLICY));
+		EXPECT_EQ(10 + i, V(&m.task, RT_PRIORITY));
+		kill_wait(pid);
+	}
+	td_merge_free(&m);
+	td_close(td);
+}
+
+TEST_HARNESS_MAIN
