@@ -27,8 +27,12 @@ deps:
 tree: deps
 	@$(H)/assemble.sh
 
-kernel-%: tree
-	@$(H)/build-kernel.sh $*
+# Explicit rules: make applies no pattern rule to a .PHONY target.
+kernel-debug: tree
+	@$(H)/build-kernel.sh debug
+
+kernel-production: tree
+	@$(H)/build-kernel.sh production
 
 run: kernel-production
 	@$(H)/build-selftests.sh production
