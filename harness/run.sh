@@ -6,6 +6,6 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 
-exec "$top/harness/vm-run.sh" --timeout 900 --mem 2G \
+exec "$top/harness/vm-run.sh" --timeout 900 --mem 3G \
 	"$BUILD/obj-production/arch/x86/boot/bzImage" "$BUILD/vm/run" -- \
 	"$top/harness/demo.sh" "$BUILD/kselftest" "${POPULATION:-2000}"
