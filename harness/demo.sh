@@ -52,3 +52,7 @@ echo "== time to read $n processes (best of 5, ms)"
 printf '%-40s %10s\n' "task_diag_all all --quiet" "$(best_ms "$tools/task_diag_all" all --quiet)"
 printf '%-40s %10s\n' "task_proc_all all --quiet" "$(best_ms "$tools/task_proc_all" all --quiet)"
 printf '%-40s %10s\n' "ps ax -o pid,ppid" "$(best_ms ps ax -o pid,ppid)"
+printf '%-40s %10s\n' "task_diag_all all --cred --stat --quiet" \
+	"$(best_ms "$tools/task_diag_all" all --cred --stat --quiet)"
+printf '%-40s %10s\n' "cat /proc/PID/status /proc/PID/stat" \
+	"$(best_ms sh -c 'cat /proc/[0-9]*/status /proc/[0-9]*/stat')"
