@@ -15,6 +15,8 @@ fragments=("$top/harness/configs/vm.config"
 	   "$top/harness/configs/$flavour.config"
 	   "$tree/tools/testing/selftests/task_diag/config")
 for f in "${fragments[@]}"; do [ -r "$f" ] || die "$f missing"; done
+# Paths relative to $BUILD in ccache's hash: a clone elsewhere hits too.
+export CCACHE_BASEDIR=$BUILD
 kmake() { make -s -C "$tree" O="$obj" CC="ccache gcc" "$@"; }
 
 # Regenerate .config only when its inputs change.

@@ -66,6 +66,17 @@ key=$(cat "$here/vm/init" "$here/mkinitramfs.sh" /bin/busybox | md5sum | cut -c1
 initrd=${BUILD:-${TMPDIR:-/tmp}}/vm-run-initramfs-$key.cpio
 [ -f "$initrd" ] || "$here/mkinitramfs.sh" "$initrd"
 
+# The guest mounts its own tmpfs on /tmp, /run and /var/tmp: a repository
+# there (a clone in /tmp, say) is shared on its own and mounted back at its
+# path, read-only like the rest of the host.
+repo=$(cd "$here/.." && pwd)
+repo_share=()
+case $repo in
+    /tmp/*|/run/*|/var/tmp/*)
+        printf '%s\n' "$repo" > "$share/hostdir"
+        repo_share=(-virtfs "local,path=$repo,mount_tag=hostdir,security_model=none,readonly=on,multidevs=remap") ;;
+esac
+
 if [ $accel = kvm ]; then cpu=host; else cpu=max; accel=tcg,thread=multi; fi
 # panic=-1: reboot at once on a panic, which ends QEMU (-no-reboot).
 # loglevel=5: warnings and worse reach console.log, routine boot chatter
@@ -86,6 +97,7 @@ timeout -k 10 "$timeout" qemu-system-x86_64 \
     -serial "file:$console" \
     -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
     -virtfs "local,path=$share,mount_tag=vmout,security_model=none,multidevs=remap" \
+    "${repo_share[@]}" \
     < /dev/null &
 qemu=$!
 trap 'kill $qemu 2>/dev/null' EXIT
