@@ -149,38 +149,16 @@ TEST(nobody_reads_self)
 	EXPECT_EQ(NOBODY, r.t.cred.v[TASKDIAG_A_CRED_UID]);
 }
 
+/* Become nobody, dumpable or not (the uid change made it non-dumpable) */
+static int become_nobody(void *dumpable)
+{
+	return drop_to_nobody() || prctl(PR_SET_DUMPABLE, dumpable ? 1 : 0);
+}
+
 /* A nobody process, dumpable or not, until hold is closed */
 static pid_t spawn_nobody(bool dumpable, int *hold)
 {
-	int h[2], ready[2];
-	char c = 1;
-	pid_t pid;
-
-	if (pipe(h) || pipe(ready))
-		return -1;
-	pid = fork();
-	if (!pid) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		close(h[1]);
-		/* The uid change made it non-dumpable already */
-		if (drop_to_nobody() ||
-		    prctl(PR_SET_DUMPABLE, dumpable ? 1 : 0))
-			c = 0;
-		if (write(ready[1], &c, 1) != 1)
-			_exit(1);
-		while (read(h[0], &c, 1) > 0)
-			;
-		_exit(0);
-	}
-	close(h[0]);
-	close(ready[1]);
-	if (pid < 0 || read(ready[0], &c, 1) != 1 || !c) {
-		kill_wait(pid);
-		return -1;
-	}
-	close(ready[0]);
-	*hold = h[1];
-	return pid;
+	return spawn_prepared(become_nobody, dumpable ? (void *)1 : NULL, hold);
 }
 
 /* Same uid: the target's dumpability decides, as for /proc/PID/io */

@@ -143,46 +143,6 @@ static int check_cred(pid_t pid, const char *proc, size_t bufsize,
 	return ret;
 }
 
-/*
- * A child that runs setup(arg), reports its result on a pipe and then
- * blocks in read() until the parent closes *hold (or kills it). Only read,
- * write and exit are used after setup, so that strict seccomp allows them.
- */
-static pid_t spawn_prepared(int (*setup)(void *), void *arg, int *hold)
-{
-	int ready[2], h[2];
-	char c = 1;
-	pid_t pid;
-
-	if (pipe(ready) || pipe(h))
-		return -1;
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (!pid) {
-		close(ready[0]);
-		close(h[1]);
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		c = setup(arg) ? 0 : 1;
-		if (write(ready[1], &c, 1) != 1 || !c)
-			syscall(SYS_exit, 1);
-		while (read(h[0], &c, 1) > 0)
-			;
-		syscall(SYS_exit, 0);
-	}
-	close(ready[1]);
-	close(h[0]);
-	if (read(ready[0], &c, 1) != 1 || !c) {
-		close(ready[0]);
-		close(h[1]);
-		kill_wait(pid);
-		return -1;
-	}
-	close(ready[0]);
-	*hold = h[1];
-	return pid;
-}
-
 static void release(pid_t pid, int hold)
 {
 	close(hold);

@@ -433,35 +433,22 @@ TEST(moving_bounds)
 	td_close(td);
 }
 
-static int sleep_with_policy(int policy, int prio)
+static int set_policy(void *arg)
 {
-	struct sched_param sp = { .sched_priority = prio };
-	int h[2], ready[2];
-	char c = 1;
-	pid_t pid;
+	const int *policy_prio = arg;
+	struct sched_param sp = { .sched_priority = policy_prio[1] };
 
-	if (pipe(h) || pipe(ready))
-		return -1;
-	pid = fork();
-	if (!pid) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		close(h[1]);
-		if (sched_setscheduler(0, policy, &sp))
-			c = 0;
-		if (write(ready[1], &c, 1) != 1)
-			_exit(1);
-		while (read(h[0], &c, 1) > 0)
-			;
-		_exit(0);
-	}
-	close(h[0]);
-	close(ready[1]);
-	if (pid < 0 || read(ready[0], &c, 1) != 1 || !c) {
-		kill_wait(pid);
-		return -1;
-	}
-	close(ready[0]);
-	if (wait_sleeping("/proc", pid)) {
+	return sched_setscheduler(0, policy_prio[0], &sp);
+}
+
+/* A sleeping child with a scheduling policy and priority, until hold is closed */
+static pid_t sleep_with_policy(int policy, int prio, int *hold)
+{
+	int policy_prio[] = { policy, prio };
+	pid_t pid = spawn_prepared(set_policy, policy_prio, hold);
+
+	if (pid > 0 && wait_sleeping("/proc", pid)) {
+		close(*hold);
 		kill_wait(pid);
 		return -1;
 	}
@@ -476,13 +463,13 @@ TEST(rt_policy)
 	struct td *td;
 	char dir[64];
 	pid_t pid;
-	int i;
+	int hold, i;
 
 	TD_OPEN_OR_SKIP(&td, 0, false);
 	if (geteuid())
 		SKIP(return, "needs root");
 	for (i = 0; i < 2; i++) {
-		pid = sleep_with_policy(pol[i], 10 + i);
+		pid = sleep_with_policy(pol[i], 10 + i, &hold);
 		ASSERT_LT(0, pid);
 		ASSERT_EQ(0, td_fetch(td, TASKDIAG_DUMP_STRATEGY_ONE, pid,
 				      SHOW_STAT, &m, NULL));
@@ -490,6 +477,7 @@ TEST(rt_policy)
 		cmp_quiescent(_metadata, &m.task, dir, false);
 		EXPECT_EQ(pol[i], V(&m.task, POLICY));
 		EXPECT_EQ(10 + i, V(&m.task, RT_PRIORITY));
+		close(hold);
 		kill_wait(pid);
 	}
 	td_merge_free(&m);

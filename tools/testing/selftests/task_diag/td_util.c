@@ -1023,3 +1023,43 @@ int td_fetch(struct td *td, uint32_t strategy, uint32_t pid, uint64_t show,
 	}
 	return 0;
 }
+
+/*
+ * A child that runs setup(arg), reports its result on a pipe and then
+ * blocks in read() until the parent closes *hold (or kills it). Only read,
+ * write and exit are used after setup, so that strict seccomp allows them.
+ */
+pid_t spawn_prepared(int (*setup)(void *), void *arg, int *hold)
+{
+	int ready[2], h[2];
+	char c = 1;
+	pid_t pid;
+
+	if (pipe(ready) || pipe(h))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		close(ready[0]);
+		close(h[1]);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		c = setup(arg) ? 0 : 1;
+		if (write(ready[1], &c, 1) != 1 || !c)
+			syscall(SYS_exit, 1);
+		while (read(h[0], &c, 1) > 0)
+			;
+		syscall(SYS_exit, 0);
+	}
+	close(ready[1]);
+	close(h[0]);
+	if (read(ready[0], &c, 1) != 1 || !c) {
+		close(ready[0]);
+		close(h[1]);
+		kill_wait(pid);
+		return -1;
+	}
+	close(ready[0]);
+	*hold = h[1];
+	return pid;
+}

@@ -102,6 +102,11 @@ pid_t spawn_sleeper(int nthreads, const char * const *names);
  */
 int wait_sleeping(const char *proc, pid_t pid);
 void kill_wait(pid_t pid);
+/*
+ * A child that runs setup(arg), reports its result on a pipe and then
+ * blocks in read() until *hold is closed (or it is killed); -1 on failure.
+ */
+pid_t spawn_prepared(int (*setup)(void *), void *arg, int *hold);
 /* MemAvailable of /proc/meminfo in KiB, or -1 */
 long mem_available_kb(void);
 /* Raise kernel.threads-max to at least want; returns the old value or -1 */
