@@ -24,7 +24,9 @@ done
 [ ${#before[@]} -lt ${#all[@]} ] || die "$target is not in patches/series"
 
 mapfile -t files < <({ patch_files "$target"; [ $# -eq 0 ] || printf "%s\n" "$@"; } | sort -u)
-stage_files "$BUILD/stage-refresh" "${files[@]}" -- "${before[@]}"
+# The earlier patches must apply to the stage: give it their files too.
+mapfile -t staged < <(for p in "${before[@]}"; do patch_files "$p"; done)
+stage_files "$BUILD/stage-refresh" "${files[@]}" "${staged[@]}" -- "${before[@]}"
 
 # Keep the description: everything up to the first line "---".
 out=$target.new

@@ -70,3 +70,44 @@ try:
     print(f'RESULT {"PASS" if ok else "FAIL"} ynl-cli: do own pid {reply}')
 except Exception as e:
     print(f'RESULT FAIL ynl-cli: do own pid: {type(e).__name__}: {e}')
+
+# A dump with vma makes messages up to 5 KiB: receive with 8 KiB.
+ynl_vma = YnlFamily(os.path.join(tree, 'Documentation/netlink/specs/taskdiag.yaml'),
+                    os.path.join(tree, 'Documentation/netlink/genetlink.yaml'),
+                    process_unknown=False, recv_size=8192)
+
+
+def maps_of(pid):
+    """(start, end, name) of each line of /proc/PID/maps."""
+    lines = []
+    with open(f'/proc/{pid}/maps') as f:
+        for line in f:
+            cols = line.rstrip('\n').split(None, 5)
+            start, end = (int(x, 16) for x in cols[0].split('-'))
+            lines.append((start, end, cols[5] if len(cols) > 5 else None))
+    return lines
+
+
+def check_vma(name, request):
+    """Dump with vma; the map of init (which just waits) must be the one
+    /proc/1/maps shows."""
+    try:
+        before = maps_of(1)
+        replies = ynl_vma.dump('task-get', request)
+        after = maps_of(1)
+    except Exception as e:
+        print(f'RESULT FAIL ynl-cli: {name}: {type(e).__name__}: {e}')
+        return
+    mine = [(v['start'], v['end'], v.get('name'))
+            for r in replies if r['pid'] == 1
+            for v in r.get('vma', [])]
+    nvma = sum(len(r.get('vma', [])) for r in replies)
+    ok = mine in (before, after) and nvma > len(replies)
+    print(f'RESULT {"PASS" if ok else "FAIL"} ynl-cli: {name} '
+          f'({len(replies)} messages, {nvma} mappings)'
+          f'{"" if ok else f" own map {mine} != {before}"}')
+
+
+check_vma('dump all vma', {'dump-strategy': 'all', 'show-flags': ['vma']})
+check_vma('dump all vma-stat',
+          {'dump-strategy': 'all', 'show-flags': ['base', 'vma-stat']})

@@ -24,11 +24,13 @@
 #include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/pid_namespace.h>
+#include <linux/proc_maps.h>
 #include <linux/ptrace.h>
 #include <linux/sched/cputime.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/task_io_accounting_ops.h>
 #include <linux/taskstats.h>
@@ -41,10 +43,19 @@
 
 #include "taskdiag-nl-gen.h"
 
+/* The memory map comes from the code behind /proc/PID/maps and smaps. */
+#ifdef CONFIG_PROC_PAGE_MONITOR
+#define TASKDIAG_SHOW_VMA		(BIT_ULL(TASKDIAG_GROUP_VMA) |	\
+					 BIT_ULL(TASKDIAG_GROUP_VMA_STAT))
+#else
+#define TASKDIAG_SHOW_VMA		0
+#endif
+
 /* Groups this kernel can return. */
 #define TASKDIAG_SHOW_SUPPORTED		(BIT_ULL(TASKDIAG_GROUP_BASE) |	\
 					 BIT_ULL(TASKDIAG_GROUP_CRED) |	\
-					 BIT_ULL(TASKDIAG_GROUP_STAT))
+					 BIT_ULL(TASKDIAG_GROUP_STAT) |	\
+					 TASKDIAG_SHOW_VMA)
 
 /**
  * struct taskdiag_request - what a request asks for, captured on arrival
@@ -58,6 +69,8 @@
  * @boottime_offset: offset of the requester's time namespace from the
  *	host's boot time, added to start times as /proc adds it
  * @taskstats: scratch space to add up delay accounting in, if asked for
+ * @vma_name: scratch space (PATH_MAX) to build mapping names in, if asked
+ *	for; a dump's chunks run one at a time
  */
 struct taskdiag_request {
 	struct pid_namespace *ns;
@@ -68,6 +81,7 @@ struct taskdiag_request {
 	u32 strategy;
 	u64 boottime_offset;
 	struct taskstats *taskstats;
+	char *vma_name;
 };
 
 /*
@@ -690,35 +704,358 @@ static int taskdiag_fill_stat(struct taskdiag_fill *f)
 	return 0;
 }
 
+#ifdef CONFIG_PROC_PAGE_MONITOR
+/*
+ * The VmFlags code of each enum taskdiag_vma_flag. These values are ABI;
+ * which vm_flags bit each code stands for is smaps' business, read from
+ * it once at boot into taskdiag_vma_flag_of_bit[].
+ */
+static const char taskdiag_vma_flag_codes[][3] = {
+	[TASKDIAG_VMA_FLAG_READ]		= "rd",
+	[TASKDIAG_VMA_FLAG_WRITE]		= "wr",
+	[TASKDIAG_VMA_FLAG_EXEC]		= "ex",
+	[TASKDIAG_VMA_FLAG_SHARED]		= "sh",
+	[TASKDIAG_VMA_FLAG_MAY_READ]		= "mr",
+	[TASKDIAG_VMA_FLAG_MAY_WRITE]		= "mw",
+	[TASKDIAG_VMA_FLAG_MAY_EXEC]		= "me",
+	[TASKDIAG_VMA_FLAG_MAY_SHARE]		= "ms",
+	[TASKDIAG_VMA_FLAG_GROWS_DOWN]		= "gd",
+	[TASKDIAG_VMA_FLAG_PFN_MAP]		= "pf",
+	[TASKDIAG_VMA_FLAG_LOCKED]		= "lo",
+	[TASKDIAG_VMA_FLAG_IO]			= "io",
+	[TASKDIAG_VMA_FLAG_SEQ_READ]		= "sr",
+	[TASKDIAG_VMA_FLAG_RAND_READ]		= "rr",
+	[TASKDIAG_VMA_FLAG_DONT_COPY]		= "dc",
+	[TASKDIAG_VMA_FLAG_DONT_EXPAND]		= "de",
+	[TASKDIAG_VMA_FLAG_LOCK_ON_FAULT]	= "lf",
+	[TASKDIAG_VMA_FLAG_ACCOUNT]		= "ac",
+	[TASKDIAG_VMA_FLAG_NO_RESERVE]		= "nr",
+	[TASKDIAG_VMA_FLAG_HUGETLB]		= "ht",
+	[TASKDIAG_VMA_FLAG_SYNC]		= "sf",
+	[TASKDIAG_VMA_FLAG_ARCH_1]		= "ar",
+	[TASKDIAG_VMA_FLAG_WIPE_ON_FORK]	= "wf",
+	[TASKDIAG_VMA_FLAG_DONT_DUMP]		= "dd",
+	[TASKDIAG_VMA_FLAG_ARM64_BTI]		= "bt",
+	[TASKDIAG_VMA_FLAG_SOFT_DIRTY]		= "sd",
+	[TASKDIAG_VMA_FLAG_MIXED_MAP]		= "mm",
+	[TASKDIAG_VMA_FLAG_HUGEPAGE]		= "hg",
+	[TASKDIAG_VMA_FLAG_NO_HUGEPAGE]		= "nh",
+	[TASKDIAG_VMA_FLAG_MERGEABLE]		= "mg",
+	[TASKDIAG_VMA_FLAG_UFFD_MISSING]	= "um",
+	[TASKDIAG_VMA_FLAG_UFFD_WP]		= "uw",
+	[TASKDIAG_VMA_FLAG_ARM64_MTE]		= "mt",
+	[TASKDIAG_VMA_FLAG_UFFD_MINOR]		= "ui",
+	[TASKDIAG_VMA_FLAG_SHADOW_STACK]	= "ss",
+	[TASKDIAG_VMA_FLAG_DROPPABLE]		= "dp",
+	[TASKDIAG_VMA_FLAG_SEALED]		= "sl",
+};
+
+/* 1 << enum taskdiag_vma_flag for each vm_flags bit smaps shows, else 0 */
+static u64 taskdiag_vma_flag_of_bit[BITS_PER_LONG] __ro_after_init;
+
+static void __init taskdiag_vma_flags_init(void)
+{
+	unsigned int bit, flag;
+	const char *code;
+
+	BUILD_BUG_ON(ARRAY_SIZE(taskdiag_vma_flag_codes) !=
+		     TASKDIAG_VMA_FLAG_SEALED + 1);
+	for (bit = 0; bit < BITS_PER_LONG; bit++) {
+		code = proc_vma_flag_code(bit);
+		if (!code)
+			continue;
+		for (flag = 0; flag < ARRAY_SIZE(taskdiag_vma_flag_codes); flag++)
+			if (!strcmp(code, taskdiag_vma_flag_codes[flag]))
+				break;
+		/* A new code in smaps needs a new value in the spec. */
+		if (WARN(flag == ARRAY_SIZE(taskdiag_vma_flag_codes),
+			 "taskdiag: no vma-flag for VmFlags code %s\n", code))
+			continue;
+		taskdiag_vma_flag_of_bit[bit] = BIT_ULL(flag);
+	}
+}
+
+static u64 taskdiag_vma_flags(const struct vm_area_struct *vma)
+{
+	unsigned long vm_flags = vma->vm_flags;
+	unsigned int bit;
+	u64 flags = 0;
+
+	for_each_set_bit(bit, &vm_flags, BITS_PER_LONG)
+		flags |= taskdiag_vma_flag_of_bit[bit];
+	return flags;
+}
+
+/* The columns of the maps line between the permissions and the name. */
+static int taskdiag_put_vma_file(struct sk_buff *skb,
+				 const struct vm_area_struct *vma)
+{
+	const struct inode *inode = NULL;
+	dev_t dev = 0;
+	u64 pgoff = 0;
+
+	if (vma->vm_file) {
+		inode = file_user_inode(vma->vm_file);
+		dev = inode->i_sb->s_dev;
+		pgoff = (u64)vma->vm_pgoff << PAGE_SHIFT;
+	}
+	if (nla_put_u64_64bit(skb, TASKDIAG_A_VMA_PGOFF, pgoff,
+			      TASKDIAG_A_VMA_PAD) ||
+	    nla_put_u32(skb, TASKDIAG_A_VMA_DEV_MAJOR, MAJOR(dev)) ||
+	    nla_put_u32(skb, TASKDIAG_A_VMA_DEV_MINOR, MINOR(dev)) ||
+	    nla_put_u64_64bit(skb, TASKDIAG_A_VMA_INODE,
+			      inode ? inode->i_ino : 0, TASKDIAG_A_VMA_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int taskdiag_put_vma_name(struct taskdiag_fill *f,
+				 struct vm_area_struct *vma)
+{
+	const char *name = proc_vma_name(vma, f->req->vma_name, PATH_MAX);
+
+	if (IS_ERR(name))
+		return nla_put_flag(f->skb, TASKDIAG_A_VMA_NAME_TOO_LONG);
+	if (name)
+		return nla_put_string(f->skb, TASKDIAG_A_VMA_NAME, name);
+	return 0;
+}
+
+/* Walks the mapping's page tables, as reading its smaps entry does. */
+static int taskdiag_put_vma_stat(struct sk_buff *skb,
+				 struct vm_area_struct *vma)
+{
+	struct proc_vma_stats st;
+	struct nlattr *nest;
+
+	proc_vma_stats(vma, &st);
+
+	const struct taskdiag_u64 attrs[] = {
+		{ TASKDIAG_A_VMA_STAT_RSS, st.rss },
+		{ TASKDIAG_A_VMA_STAT_PSS, st.pss },
+		{ TASKDIAG_A_VMA_STAT_PSS_DIRTY, st.pss_dirty },
+		{ TASKDIAG_A_VMA_STAT_SHARED_CLEAN, st.shared_clean },
+		{ TASKDIAG_A_VMA_STAT_SHARED_DIRTY, st.shared_dirty },
+		{ TASKDIAG_A_VMA_STAT_PRIVATE_CLEAN, st.private_clean },
+		{ TASKDIAG_A_VMA_STAT_PRIVATE_DIRTY, st.private_dirty },
+		{ TASKDIAG_A_VMA_STAT_REFERENCED, st.referenced },
+		{ TASKDIAG_A_VMA_STAT_ANONYMOUS, st.anonymous },
+		{ TASKDIAG_A_VMA_STAT_KSM, st.ksm },
+		{ TASKDIAG_A_VMA_STAT_LAZYFREE, st.lazyfree },
+		{ TASKDIAG_A_VMA_STAT_ANON_HUGE, st.anon_huge },
+		{ TASKDIAG_A_VMA_STAT_SHMEM_PMD_MAPPED, st.shmem_pmd_mapped },
+		{ TASKDIAG_A_VMA_STAT_FILE_PMD_MAPPED, st.file_pmd_mapped },
+		{ TASKDIAG_A_VMA_STAT_SHARED_HUGETLB, st.shared_hugetlb },
+		{ TASKDIAG_A_VMA_STAT_PRIVATE_HUGETLB, st.private_hugetlb },
+		{ TASKDIAG_A_VMA_STAT_SWAP, st.swap },
+		{ TASKDIAG_A_VMA_STAT_SWAP_PSS, st.swap_pss },
+		{ TASKDIAG_A_VMA_STAT_LOCKED, st.locked },
+		{ TASKDIAG_A_VMA_STAT_KERNEL_PAGE_SIZE, st.kernel_page_size },
+		{ TASKDIAG_A_VMA_STAT_MMU_PAGE_SIZE, st.mmu_page_size },
+	};
+
+	nest = nla_nest_start(skb, TASKDIAG_A_VMA_VMA_STAT);
+	if (!nest)
+		return -EMSGSIZE;
+	if (taskdiag_put_u64s(skb, attrs, ARRAY_SIZE(attrs),
+			      TASKDIAG_A_VMA_STAT_PAD) ||
+	    nla_put_u8(skb, TASKDIAG_A_VMA_STAT_THP_ELIGIBLE, st.thp_eligible) ||
+	    (st.pkey >= 0 &&
+	     nla_put_u32(skb, TASKDIAG_A_VMA_STAT_PROTECTION_KEY, st.pkey))) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int taskdiag_put_vma(struct taskdiag_fill *f, struct vm_area_struct *vma)
+{
+	struct sk_buff *skb = f->skb;
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, TASKDIAG_A_TASK_VMA);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, TASKDIAG_A_VMA_START, vma->vm_start,
+			      TASKDIAG_A_VMA_PAD) ||
+	    nla_put_u64_64bit(skb, TASKDIAG_A_VMA_END, vma->vm_end,
+			      TASKDIAG_A_VMA_PAD) ||
+	    nla_put_u64_64bit(skb, TASKDIAG_A_VMA_FLAGS, taskdiag_vma_flags(vma),
+			      TASKDIAG_A_VMA_PAD) ||
+	    taskdiag_put_vma_file(skb, vma) ||
+	    taskdiag_put_vma_name(f, vma) ||
+	    (f->req->show & BIT_ULL(TASKDIAG_GROUP_VMA_STAT) &&
+	     taskdiag_put_vma_stat(skb, vma))) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/*
+ * Page walks may take long: let a writer waiting for the lock (a fault
+ * that needs it, an mmap) have it, as smaps_rollup does. Returns with the
+ * lock held and @vmi set to re-find the map at @addr, or an error with
+ * the lock released.
+ */
+static int taskdiag_yield_mmap_lock(struct mm_struct *mm,
+				    struct vma_iterator *vmi,
+				    unsigned long addr)
+{
+	int err;
+
+	if (!mmap_lock_is_contended(mm))
+		return 0;
+	mmap_read_unlock(mm);
+	err = mmap_read_lock_killable(mm);
+	if (!err)
+		vma_iter_set(vmi, addr);
+	return err;
+}
+
+/* One mapping, unless the message is full or the reader is being killed. */
+static int taskdiag_put_vma_item(struct taskdiag_fill *f,
+				 struct vm_area_struct *vma)
+{
+	unsigned char *mark = skb_tail_pointer(f->skb);
+
+	if (taskdiag_put_vma(f, vma) || !taskdiag_room_left(f->skb)) {
+		nlmsg_trim(f->skb, mark);
+		f->pos = vma->vm_start;
+		return -EMSGSIZE;
+	}
+	return fatal_signal_pending(current) ? -EINTR : 0;
+}
+
+/*
+ * The mappings from f->pos on: the first is the one that ends above it,
+ * so that a map read in several messages resumes where the last one
+ * ended, as reading /proc/PID/maps in several reads does. Like maps, the
+ * gate area (x86's vsyscall page), which is not in the tree, comes last.
+ */
+static int taskdiag_put_vmas(struct taskdiag_fill *f, struct mm_struct *mm)
+{
+	bool walks = f->req->show & BIT_ULL(TASKDIAG_GROUP_VMA_STAT);
+	unsigned long from = f->pos;
+	struct vm_area_struct *vma;
+	struct vma_iterator vmi;
+	int err;
+
+	err = mmap_read_lock_killable(mm);
+	if (err)
+		return err;
+	vma_iter_init(&vmi, mm, from);
+	for_each_vma(vmi, vma) {
+		err = taskdiag_put_vma_item(f, vma);
+		if (err)
+			goto unlock;
+		/* If that fails, the lock is no longer held. */
+		if (walks && taskdiag_yield_mmap_lock(mm, &vmi, vma->vm_end))
+			return -EINTR;
+	}
+	vma = get_gate_vma(mm);
+	if (vma && vma->vm_end > from)
+		err = taskdiag_put_vma_item(f, vma);
+unlock:
+	mmap_read_unlock(mm);
+	return err;
+}
+
+/*
+ * The memory map, taken as mm_access() takes it: the caller holds
+ * exec_update_lock and checked access for this mm (f->withheld). Thread
+ * strategies report it with the thread-group leader only.
+ */
+static int taskdiag_fill_vma(struct taskdiag_fill *f)
+{
+	struct mm_struct *mm;
+	int err;
+
+	if (f->withheld & BIT_ULL(TASKDIAG_GROUP_VMA) ||
+	    !thread_group_leader(f->task))
+		return 0;
+	mm = get_task_mm(f->task);
+	if (!mm)
+		return 0;
+	err = taskdiag_put_vmas(f, mm);
+	mmput(mm);
+	return err;
+}
+
+/* Whether the access rules of the vma groups apply: there is a map to show. */
+static bool taskdiag_has_vmas(struct task_struct *task)
+{
+	return thread_group_leader(task) && !(task->flags & PF_KTHREAD) &&
+	       READ_ONCE(task->mm);
+}
+#else
+static void taskdiag_vma_flags_init(void)
+{
+}
+
+static int taskdiag_fill_vma(struct taskdiag_fill *f)
+{
+	return 0;
+}
+
+static bool taskdiag_has_vmas(struct task_struct *task)
+{
+	return false;
+}
+#endif /* CONFIG_PROC_PAGE_MONITOR */
+
 /**
  * struct taskdiag_group_ops - how to return one group
- * @fill: puts the group's nest for a task into the message
+ * @fill: puts the group's data about a task into the message; NULL for a
+ *	group that modifies another one's (vma-stat adds to vma's nests)
  * @ptrace_mode: the ptrace_may_access() mode that the requester and the
  *	opener both need for the group's protected data, or 0 if all of it
  *	is visible for every task
+ * @protects: whether the task has protected data in this group; NULL if
+ *	every task has
  */
 struct taskdiag_group_ops {
 	int (*fill)(struct taskdiag_fill *f);
 	unsigned int ptrace_mode;
+	bool (*protects)(struct task_struct *task);
 };
 
 static const struct taskdiag_group_ops taskdiag_groups[] = {
-	[TASKDIAG_GROUP_BASE]	= { .fill = taskdiag_fill_base },
-	[TASKDIAG_GROUP_CRED]	= { .fill = taskdiag_fill_cred },
-	[TASKDIAG_GROUP_STAT]	= { .fill = taskdiag_fill_stat,
-				    .ptrace_mode = PTRACE_MODE_READ_FSCREDS },
+	[TASKDIAG_GROUP_BASE]	  = { .fill = taskdiag_fill_base },
+	[TASKDIAG_GROUP_CRED]	  = { .fill = taskdiag_fill_cred },
+	[TASKDIAG_GROUP_STAT]	  = { .fill = taskdiag_fill_stat,
+				      .ptrace_mode = PTRACE_MODE_READ_FSCREDS },
+	/* As /proc/PID/maps and smaps: a task without a map has nothing. */
+	[TASKDIAG_GROUP_VMA]	  = { .fill = taskdiag_fill_vma,
+				      .ptrace_mode = PTRACE_MODE_READ_FSCREDS,
+				      .protects = taskdiag_has_vmas },
+	[TASKDIAG_GROUP_VMA_STAT] = { .ptrace_mode = PTRACE_MODE_READ_FSCREDS,
+				      .protects = taskdiag_has_vmas },
 };
 
-/* Groups asked for whose protected data the access rules deny for @task. */
+/*
+ * Groups asked for whose protected data the access rules deny for @task.
+ * The groups share one mode: the check, the costly part, is done once.
+ */
 static u64 taskdiag_withheld(const struct taskdiag_request *req,
 			     struct task_struct *task, unsigned long groups)
 {
-	unsigned int group, mode;
+	const struct taskdiag_group_ops *ops;
+	unsigned int group, checked = 0;
+	bool allowed = true;
 	u64 withheld = 0;
 
 	for_each_set_bit(group, &groups, ARRAY_SIZE(taskdiag_groups)) {
-		mode = taskdiag_groups[group].ptrace_mode;
-		if (mode && !taskdiag_may_access(req, task, mode))
+		ops = &taskdiag_groups[group];
+		if (!ops->ptrace_mode || (ops->protects && !ops->protects(task)))
+			continue;
+		if (ops->ptrace_mode != checked) {
+			allowed = taskdiag_may_access(req, task, ops->ptrace_mode);
+			checked = ops->ptrace_mode;
+		}
+		if (!allowed)
 			withheld |= BIT_ULL(group);
 	}
 	return withheld;
@@ -748,6 +1085,8 @@ static int taskdiag_fill_groups(struct taskdiag_fill *f, unsigned long groups,
 	int err;
 
 	for_each_set_bit(group, &groups, ARRAY_SIZE(taskdiag_groups)) {
+		if (!taskdiag_groups[group].fill)
+			continue;
 		f->pos = group == cur->group ? cur->pos : 0;
 		mark = skb_tail_pointer(f->skb);
 		err = taskdiag_groups[group].fill(f);
@@ -910,6 +1249,7 @@ static int taskdiag_parse_creds(struct taskdiag_request *req,
 
 static void taskdiag_request_release(struct taskdiag_request *req)
 {
+	kfree(req->vma_name);
 	kfree(req->taskstats);
 	put_pid(req->target);
 	if (req->opener)
@@ -938,6 +1278,13 @@ static int taskdiag_request_init(struct taskdiag_request *req,
 				    "group not supported by this kernel");
 		return -EOPNOTSUPP;
 	}
+	if (req->show & BIT_ULL(TASKDIAG_GROUP_VMA_STAT))
+		req->show |= BIT_ULL(TASKDIAG_GROUP_VMA);
+	if (req->show & BIT_ULL(TASKDIAG_GROUP_VMA)) {
+		req->vma_name = kmalloc(PATH_MAX, GFP_KERNEL);
+		if (!req->vma_name)
+			return -ENOMEM;
+	}
 	/* What /proc would add for the requester's time namespace. */
 	req->boottime_offset = timens_add_boottime_ns(0);
 	if (IS_ENABLED(CONFIG_TASK_DELAY_ACCT) &&
@@ -955,6 +1302,13 @@ static int taskdiag_request_init(struct taskdiag_request *req,
 		return err;
 	return taskdiag_parse_target(req, info);
 }
+
+/*
+ * The smallest dump message that holds a task's header and one mapping:
+ * its name (PATH_MAX at most), its other attributes and its statistics
+ * (under 512 bytes).
+ */
+#define TASKDIAG_VMA_DUMP_SIZE	(PATH_MAX + SZ_1K)
 
 /* Room for a do's reply: what a reader's 32 KiB dump buffer would hold. */
 #define TASKDIAG_DO_SIZE	SKB_WITH_OVERHEAD(32768)
@@ -1035,6 +1389,9 @@ int taskdiag_nl_task_get_start(struct netlink_callback *cb)
 		return err;
 	}
 	ctx->req = req;
+	/* A message must hold one mapping with a PATH_MAX name. */
+	if (req->show & BIT_ULL(TASKDIAG_GROUP_VMA))
+		cb->min_dump_alloc = TASKDIAG_VMA_DUMP_SIZE;
 	return 0;
 }
 
@@ -1091,6 +1448,7 @@ int taskdiag_nl_task_get_done(struct netlink_callback *cb)
 
 static int __init taskdiag_init(void)
 {
+	taskdiag_vma_flags_init();
 	return genl_register_family(&taskdiag_nl_family);
 }
 subsys_initcall(taskdiag_init);

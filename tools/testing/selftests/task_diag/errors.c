@@ -271,46 +271,4 @@ TEST_F(errors, scm_pid_not_found)
 	EXPECT_EQ(-ESRCH, td_request(self->td, &req, &c));
 }
 
-/*
- * Groups this stage of the series does not implement yet: take each out of
- * the list when it is implemented, and delete this test with the last one.
- */
-static const int unimplemented_groups[] = {
-	TASKDIAG_GROUP_VMA,
-	TASKDIAG_GROUP_VMA_STAT,
-};
-
-TEST_F(errors, group_not_implemented)
-{
-	const int *groups = unimplemented_groups;
-	struct td_req req;
-	char what[64];
-	int i, base;
-
-	for (i = 0; i < ARRAY_SIZE(unimplemented_groups); i++) {
-		for (base = 0; base < 2; base++) {
-			req = td_dump_req(TASKDIAG_DUMP_STRATEGY_ALL, 0);
-			req.has_show_flags = true;
-			req.show_flags = 1ULL << groups[i];
-			if (base)
-				req.show_flags |= 1ULL << TASKDIAG_GROUP_BASE;
-			snprintf(what, sizeof(what), "dump of group %d%s",
-				 groups[i], base ? " and base" : "");
-			expect_error(_metadata, self->td,
-				     req_msg(self->td, &req), -EOPNOTSUPP,
-				     TASKDIAG_A_TASK_SHOW_FLAGS, 0, what);
-
-			req.dump = false;
-			req.has_strategy = false;
-			req.has_pid = true;
-			req.pid = getpid();
-			snprintf(what, sizeof(what), "do of group %d%s",
-				 groups[i], base ? " and base" : "");
-			expect_error(_metadata, self->td,
-				     req_msg(self->td, &req), -EOPNOTSUPP,
-				     TASKDIAG_A_TASK_SHOW_FLAGS, 0, what);
-		}
-	}
-}
-
 TEST_HARNESS_MAIN
