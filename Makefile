@@ -6,13 +6,15 @@ H := harness
 export BUILD ?= $(CURDIR)/build
 
 .PHONY: all run check deps tree kernel-debug kernel-production regen \
-	refresh-patch checkpatch clean distclean help
+	refresh-patch checkpatch bench clean distclean help
 
 all: help
 
 help:
 	@echo "make run        build the production kernel, boot it, show task_diag at work"
 	@echo "make check      build the debug kernel, boot it, run the kselftests and checks"
+	@echo "make bench      build the production kernel, time task_diag against /proc, ps"
+	@echo "                and taskstats for 1,000 to 50,000 tasks (table in build/bench)"
 	@echo "make deps       install missing Debian packages"
 	@echo "make tree       assemble build/linux (upstream + new files + patches)"
 	@echo "make regen      regenerate uapi/kernel files from the YNL spec"
@@ -37,6 +39,10 @@ kernel-production: tree
 run: kernel-production
 	@$(H)/build-selftests.sh production
 	@$(H)/run.sh
+
+bench: kernel-production
+	@$(H)/build-selftests.sh production
+	@$(H)/bench.sh
 
 check: kernel-debug
 	@$(H)/build-selftests.sh debug
