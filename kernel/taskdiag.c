@@ -253,6 +253,10 @@ struct taskdiag_cursor {
  * @withheld: groups whose protected data the access rules deny
  * @pos: where the group being filled starts; when it returns -EMSGSIZE,
  *	where it resumes in the next message
+ * @name: the name of the last file mapping put, of @name_file with the
+ *	anonymous shmem name @name_anon
+ * @name_file: see @name
+ * @name_anon: see @name
  */
 struct taskdiag_fill {
 	struct sk_buff *skb;
@@ -260,6 +264,9 @@ struct taskdiag_fill {
 	struct task_struct *task;
 	u64 withheld;
 	u64 pos;
+	const char *name;
+	const struct file *name_file;
+	const struct anon_vma_name *name_anon;
 };
 
 /*
@@ -809,10 +816,32 @@ static int taskdiag_put_vma_file(struct sk_buff *skb,
 	return 0;
 }
 
+/*
+ * Consecutive mappings of one file (a library's text, data...) have the
+ * same name: build it once. The name maps shows for a file mapping
+ * depends only on the file and on an anonymous shmem name.
+ */
+static const char *taskdiag_vma_name(struct taskdiag_fill *f,
+				     struct vm_area_struct *vma)
+{
+	const struct anon_vma_name *anon;
+
+	/* Not the gate area either: it has no mm to ask for an anon name. */
+	if (!vma->vm_file)
+		return proc_vma_name(vma, f->req->vma_name, PATH_MAX);
+	anon = anon_vma_name(vma);
+	if (vma->vm_file != f->name_file || anon != f->name_anon) {
+		f->name = proc_vma_name(vma, f->req->vma_name, PATH_MAX);
+		f->name_file = vma->vm_file;
+		f->name_anon = anon;
+	}
+	return f->name;
+}
+
 static int taskdiag_put_vma_name(struct taskdiag_fill *f,
 				 struct vm_area_struct *vma)
 {
-	const char *name = proc_vma_name(vma, f->req->vma_name, PATH_MAX);
+	const char *name = taskdiag_vma_name(f, vma);
 
 	if (IS_ERR(name))
 		return nla_put_flag(f->skb, TASKDIAG_A_VMA_NAME_TOO_LONG);
