@@ -9,8 +9,10 @@
  * a dump), the errno and extended ACK of both NLMSG_ERROR and NLMSG_DONE, and
  * the sendmsg() errno as it is (not a libnl error code).
  */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,19 +53,30 @@ static int td_setup(struct td *td, size_t bufsize, bool peek)
 	return 0;
 }
 
+/* A td with a libnl socket that is not connected yet */
+static struct td *td_alloc(void)
+{
+	struct td *td;
+
+	td = calloc(1, sizeof(*td));
+	if (!td)
+		return NULL;
+	td->sk = nl_socket_alloc();
+	if (!td->sk) {
+		free(td);
+		return NULL;
+	}
+	return td;
+}
+
 int td_open(struct td **tdp, size_t bufsize, bool peek)
 {
 	struct td *td;
 	int ret;
 
-	td = calloc(1, sizeof(*td));
+	td = td_alloc();
 	if (!td)
 		return -ENOMEM;
-	td->sk = nl_socket_alloc();
-	if (!td->sk) {
-		free(td);
-		return -ENOMEM;
-	}
 	errno = 0;
 	if (genl_connect(td->sk) < 0) {
 		ret = errno ? -errno : -EIO;
@@ -81,8 +94,7 @@ int td_open(struct td **tdp, size_t bufsize, bool peek)
 	*tdp = td;
 	return 0;
 err:
-	nl_socket_free(td->sk);
-	free(td);
+	td_close(td);
 	return ret;
 }
 
@@ -92,19 +104,13 @@ int td_open_fd(struct td **tdp, int fd, int family, uint32_t seq,
 	struct td *td;
 	int ret;
 
-	td = calloc(1, sizeof(*td));
+	td = td_alloc();
 	if (!td)
 		return -ENOMEM;
-	td->sk = nl_socket_alloc();
-	if (!td->sk) {
-		free(td);
-		return -ENOMEM;
-	}
 	errno = 0;
 	if (nl_socket_set_fd(td->sk, NETLINK_GENERIC, fd) < 0) {
 		ret = errno ? -errno : -EINVAL;
-		nl_socket_free(td->sk);
-		free(td);
+		td_close(td);
 		return ret;
 	}
 	td->family = family;
@@ -141,8 +147,11 @@ int td_fd(const struct td *td)
 
 void td_set_bufsize(struct td *td, size_t bufsize, bool peek)
 {
-	if (bufsize)
+	if (bufsize) {
 		nl_socket_set_msg_buf_size(td->sk, bufsize);
+		td->bufsize = bufsize;
+	}
+	td->peek = peek;
 	if (peek)
 		nl_socket_enable_msg_peek(td->sk);
 	else
@@ -220,6 +229,9 @@ int td_request(struct td *td, const struct td_req *req,
 	struct nl_msg *msg;
 	int ret;
 
+	if (req->has_show_flags && (req->show_flags & TD_SHOW_VMA) &&
+	    !td->peek && td->bufsize < TD_VMA_BUF_SIZE)
+		td_set_bufsize(td, TD_VMA_BUF_SIZE, false);
 	msg = td_msg_alloc(td, req->dump);
 	if (!msg)
 		return -ENOMEM;
@@ -255,11 +267,18 @@ static void td_parse_extack(struct td *td, struct nlmsghdr *nlh, int hdrlen)
 	}
 }
 
-/* Expected attribute payload sizes; -1 for strings, 0 for flags */
+/*
+ * Expected attribute payload sizes: a number of bytes, TD_LEN_FLAG,
+ * TD_LEN_STR for a NUL-terminated string, TD_LEN_NEST for a nest.
+ */
+#define TD_LEN_FLAG	0
+#define TD_LEN_STR	-1
+#define TD_LEN_NEST	-2
+
 static const int td_task_len[TASKDIAG_A_TASK_MAX + 1] = {
 	[TASKDIAG_A_TASK_PID] = 4,
 	[TASKDIAG_A_TASK_TGID] = 4,
-	[TASKDIAG_A_TASK_CONT] = 0,
+	[TASKDIAG_A_TASK_CONT] = TD_LEN_FLAG,
 	[TASKDIAG_A_TASK_WITHHELD] = 8,
 };
 
@@ -269,7 +288,7 @@ static const int td_base_len[TASKDIAG_A_BASE_MAX + 1] = {
 	[TASKDIAG_A_BASE_SID] = 4,
 	[TASKDIAG_A_BASE_PGID] = 4,
 	[TASKDIAG_A_BASE_STATE] = 1,
-	[TASKDIAG_A_BASE_COMM] = -1,
+	[TASKDIAG_A_BASE_COMM] = TD_LEN_STR,
 	[TASKDIAG_A_BASE_START_TIME] = 8,
 	[TASKDIAG_A_BASE_FLAGS] = 4,
 	[TASKDIAG_A_BASE_PID_INO] = 8,
@@ -290,13 +309,34 @@ static const int td_stat_len[TASKDIAG_A_STAT_MAX + 1] = {
 	[TASKDIAG_A_STAT_VSIZE ... TASKDIAG_A_STAT_IRQ_DELAY_TOTAL] = 8,
 };
 
-static bool td_len_ok(struct nlattr *nla, int want)
+static const int td_vma_len[TASKDIAG_A_VMA_MAX + 1] = {
+	[TASKDIAG_A_VMA_START ... TASKDIAG_A_VMA_FLAGS] = 8,
+	[TASKDIAG_A_VMA_DEV_MAJOR] = 4,
+	[TASKDIAG_A_VMA_DEV_MINOR] = 4,
+	[TASKDIAG_A_VMA_INODE] = 8,
+	[TASKDIAG_A_VMA_NAME] = TD_LEN_STR,
+	[TASKDIAG_A_VMA_NAME_TOO_LONG] = TD_LEN_FLAG,
+	[TASKDIAG_A_VMA_VMA_STAT] = TD_LEN_NEST,
+};
+
+static const int td_vma_stat_len[TASKDIAG_A_VMA_STAT_MAX + 1] = {
+	[TASKDIAG_A_VMA_STAT_RSS ... TASKDIAG_A_VMA_STAT_MMU_PAGE_SIZE] = 8,
+	[TASKDIAG_A_VMA_STAT_THP_ELIGIBLE] = 1,
+	[TASKDIAG_A_VMA_STAT_PROTECTION_KEY] = 4,
+};
+
+/* want: an entry of the tables above; strings have at most str_max bytes */
+static bool td_len_ok(const struct nlattr *nla, int want, int str_max)
 {
-	if (want >= 0)
-		return nla_len(nla) == want;
-	/* A string: NUL-terminated, and at most TD_COMM_LEN with the NUL */
-	return nla_len(nla) > 0 && nla_len(nla) <= TD_COMM_LEN &&
-	       ((char *)nla_data(nla))[nla_len(nla) - 1] == '\0';
+	const char *str = nla_data(nla);
+	int len = nla_len(nla);
+
+	if (want == TD_LEN_NEST)
+		return true;
+	if (want != TD_LEN_STR)
+		return len == want;
+	/* One NUL, at the end */
+	return len > 0 && len <= str_max && strnlen(str, len) == len - 1;
 }
 
 static void td_parse_base(struct nlattr *nest, struct td_task *t)
@@ -312,7 +352,7 @@ static void td_parse_base(struct nlattr *nest, struct td_task *t)
 	for (i = TASKDIAG_A_BASE_PAD + 1; i <= TASKDIAG_A_BASE_MAX; i++) {
 		if (!tb[i])
 			continue;
-		if (!td_len_ok(tb[i], td_base_len[i])) {
+		if (!td_len_ok(tb[i], td_base_len[i], TD_COMM_LEN)) {
 			t->bad_base |= 1U << i;
 			tb[i] = NULL;
 			continue;
@@ -370,7 +410,7 @@ static void td_parse_cred(struct nlattr *nest, struct td_task *t)
 		type = nla_type(nla);
 		if (type <= TASKDIAG_A_CRED_PAD || type > TASKDIAG_A_CRED_MAX)
 			continue;	/* newer kernel: ignore */
-		if (!td_len_ok(nla, td_cred_len[type])) {
+		if (!td_len_ok(nla, td_cred_len[type], 0)) {
 			t->bad_cred |= 1U << type;
 			continue;
 		}
@@ -406,44 +446,150 @@ uint32_t td_cred_group(const struct td_cred *c, uint32_t i)
 	return gid;
 }
 
+/* How to read a nest of single attributes: see td_walk_nest() */
+struct td_layout {
+	const int *len;		/* by type: size, TD_LEN_* */
+	int max;		/* the highest type; 1 is the pad of every set */
+	int str_max;		/* bytes of a string with its NUL */
+	uint64_t is_signed;	/* 1ULL << type for each signed integer */
+};
+
+static const struct td_layout td_stat_layout = {
+	.len = td_stat_len,
+	.max = TASKDIAG_A_STAT_MAX,
+	.is_signed = 1ULL << TASKDIAG_A_STAT_NICE |
+		     1ULL << TASKDIAG_A_STAT_PRIORITY,
+};
+
+static const struct td_layout td_vma_layout = {
+	.len = td_vma_len,
+	.max = TASKDIAG_A_VMA_MAX,
+	.str_max = PATH_MAX,
+};
+
+static const struct td_layout td_vma_stat_layout = {
+	.len = td_vma_stat_len,
+	.max = TASKDIAG_A_VMA_STAT_MAX,
+};
+
+/*
+ * Walk a nest of attributes that each appear once: integers go to v[type],
+ * strings and nests to tb[type]; 1ULL << type goes to *present, or to *bad
+ * for an attribute of a wrong size or repeated, which is left out. Pads and
+ * unknown types (a newer kernel) are skipped. TD_BAD_NEST goes to *bad for
+ * bytes left over.
+ */
+static void td_walk_nest(const struct nlattr *nest, const struct td_layout *l,
+			 uint64_t *v, const struct nlattr **tb,
+			 uint64_t *present, uint64_t *bad)
+{
+	struct nlattr *nla;
+	int rem, type, len;
+
+	nla_for_each_nested(nla, (struct nlattr *)nest, rem) {
+		type = nla_type(nla);
+		if (type <= 1 || type > l->max)
+			continue;
+		len = l->len[type];
+		if (!td_len_ok(nla, len, l->str_max) ||
+		    (*present & (1ULL << type))) {
+			*bad |= 1ULL << type;
+			continue;
+		}
+		*present |= 1ULL << type;
+		if (len > 0)
+			v[type] = td_get_int(nla, len,
+					     l->is_signed & (1ULL << type));
+		else if (tb)
+			tb[type] = nla;
+	}
+	if (rem)
+		*bad |= TD_BAD_NEST;
+}
+
 static void td_parse_stat(struct nlattr *nest, struct td_task *t)
 {
-	struct td_stat *s = &t->stat;
+	td_walk_nest(nest, &td_stat_layout, t->stat.v, NULL, &t->stat.present,
+		     &t->bad_stat);
+	if (t->bad_stat & TD_BAD_NEST)
+		t->bad_task |= 1U << TASKDIAG_A_TASK_STAT;
+}
+
+static void td_parse_vma(const struct nlattr *nest, struct td_vma *vma)
+{
+	const struct nlattr *tb[TASKDIAG_A_VMA_MAX + 1] = {};
+	struct td_vma_stat *s = &vma->stat;
+
+	memset(vma, 0, sizeof(*vma));
+	td_walk_nest(nest, &td_vma_layout, vma->v, tb, &vma->present,
+		     &vma->bad);
+	if (tb[TASKDIAG_A_VMA_NAME])
+		vma->name = nla_data(tb[TASKDIAG_A_VMA_NAME]);
+	if (tb[TASKDIAG_A_VMA_VMA_STAT]) {
+		td_walk_nest(tb[TASKDIAG_A_VMA_VMA_STAT], &td_vma_stat_layout,
+			     s->v, NULL, &s->present, &s->bad);
+		if (s->bad & TD_BAD_NEST)
+			vma->bad |= 1ULL << TASKDIAG_A_VMA_VMA_STAT;
+	}
+}
+
+int td_parse_vmas(const struct td_task *t, td_vma_cb cb, void *arg)
+{
+	struct td_vma vma;
+	struct nlattr *nla;
+	int rem, ret;
+
+	nla_for_each_attr(nla, (struct nlattr *)t->vmas, t->vmas_len, rem) {
+		if (nla_type(nla) != TASKDIAG_A_TASK_VMA)
+			continue;
+		td_parse_vma(nla, &vma);
+		ret = cb(&vma, arg);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * The top-level attributes: the single ones into tb (the last of a
+ * repeated one, as nla_parse() does), the multi-attr vma nests located.
+ */
+static int td_walk_task(struct nlmsghdr *nlh, struct nlattr **tb,
+			struct td_task *t)
+{
 	struct nlattr *nla;
 	int rem, type;
 
-	nla_for_each_nested(nla, nest, rem) {
+	if (!genlmsg_valid_hdr(nlh, 0))
+		return -EBADMSG;
+	nla_for_each_attr(nla, genlmsg_attrdata(nlmsg_data(nlh), 0),
+			  genlmsg_attrlen(nlmsg_data(nlh), 0), rem) {
 		type = nla_type(nla);
-		if (type <= TASKDIAG_A_STAT_PAD || type > TASKDIAG_A_STAT_MAX)
-			continue;
-		if (!td_len_ok(nla, td_stat_len[type]) ||
-		    (s->present & (1ULL << type))) {
-			t->bad_stat |= 1ULL << type;
-			continue;
+		if (type == TASKDIAG_A_TASK_VMA && !t->nvmas++) {
+			t->vmas = nla;
+			t->vmas_len = rem;
+		} else if (type > 0 && type <= TASKDIAG_A_TASK_MAX) {
+			tb[type] = nla;
 		}
-		s->v[type] = td_get_int(nla, td_stat_len[type],
-					type == TASKDIAG_A_STAT_NICE ||
-					type == TASKDIAG_A_STAT_PRIORITY);
-		s->present |= 1ULL << type;
 	}
 	if (rem)
-		t->bad_task |= 1U << TASKDIAG_A_TASK_STAT;
+		t->bad_task |= TD_BAD_NEST;
+	return 0;
 }
 
 int td_parse_task(struct nlmsghdr *nlh, struct td_task *t)
 {
-	struct nlattr *tb[TASKDIAG_A_TASK_MAX + 1];
-	int i, ret;
+	struct nlattr *tb[TASKDIAG_A_TASK_MAX + 1] = {};
+	int i;
 
 	memset(t, 0, sizeof(*t));
 	/* No libnl policy: sizes are checked exactly below */
-	ret = genlmsg_parse(nlh, 0, tb, TASKDIAG_A_TASK_MAX, NULL);
-	if (ret < 0)
+	if (td_walk_task(nlh, tb, t))
 		return -EBADMSG;
 	for (i = TASKDIAG_A_TASK_PID; i <= TASKDIAG_A_TASK_WITHHELD; i++) {
 		if (tb[i] && i != TASKDIAG_A_TASK_SHOW_FLAGS &&
 		    i != TASKDIAG_A_TASK_DUMP_STRATEGY &&
-		    !td_len_ok(tb[i], td_task_len[i])) {
+		    !td_len_ok(tb[i], td_task_len[i], 0)) {
 			t->bad_task |= 1U << i;
 			tb[i] = NULL;
 		}
@@ -481,86 +627,149 @@ int td_parse_task(struct nlmsghdr *nlh, struct td_task *t)
 	return 0;
 }
 
-int td_merge_add(struct td_merge *m, const struct td_task *p)
+/*
+ * Room for n elements of size bytes in the array v of *cap elements.
+ * Returns the array, maybe moved, or NULL (v unchanged) without memory.
+ */
+static void *td_grow(void *v, size_t *cap, size_t n, size_t size)
+{
+	if (n <= *cap)
+		return v;
+	v = realloc(v, n * 2 * size);
+	if (v)
+		*cap = n * 2;
+	return v;
+}
+
+static void td_merge_drop_vmas(struct td_merge *m)
+{
+	while (m->nvmas)
+		free((char *)m->vmas[--m->nvmas].name);
+}
+
+/* The first part of a task */
+static void td_merge_start(struct td_merge *m, const struct td_task *p)
+{
+	m->done = false;
+	m->ngroups = 0;
+	td_merge_drop_vmas(m);
+	m->parts = 0;
+	m->cred_parts = 0;
+	m->task = *p;
+	m->task.cred.groups = NULL;
+	m->task.cred.ngroups = 0;
+	m->task.vmas = NULL;
+	m->task.vmas_len = 0;
+	m->task.nvmas = 0;
+}
+
+/* Another part: it must be of the same task and carry what is left only */
+static int td_merge_continue(struct td_merge *m, const struct td_task *p)
 {
 	struct td_task *t = &m->task;
 	const struct td_cred *pc = &p->cred;
 
-	if (m->done) {
-		/* The previous task was handed out: start afresh */
-		m->done = false;
-		m->ngroups = 0;
-		m->parts = 0;
-		m->cred_parts = 0;
+	if (p->pid != t->pid || p->tgid != t->tgid ||
+	    !p->has_pid || !p->has_tgid) {
+		snprintf(m->err, sizeof(m->err), "part %u of %u/%u is of %u/%u",
+			 m->parts + 1, t->tgid, t->pid, p->tgid, p->pid);
+		return -EPROTO;
 	}
-	if (!m->open) {
-		*t = *p;
-		t->cred.groups = NULL;
-		t->cred.ngroups = 0;
-	} else {
-		if (p->pid != t->pid || p->tgid != t->tgid ||
-		    !p->has_pid || !p->has_tgid) {
-			snprintf(m->err, sizeof(m->err),
-				 "part %u of %u/%u is of %u/%u", m->parts + 1,
-				 t->tgid, t->pid, p->tgid, p->pid);
-			return -EPROTO;
-		}
-		/*
-		 * A continuation carries the groups not sent yet; for cred,
-		 * more supplementary groups only.
-		 */
-		if ((p->has_base && t->has_base) ||
-		    (p->has_stat && t->has_stat) ||
-		    (p->has_cred && (pc->present & ~(1U << TASKDIAG_A_CRED_GROUPS)))) {
-			snprintf(m->err, sizeof(m->err),
-				 "part %u of %u repeats a group", m->parts + 1,
-				 t->pid);
-			return -EPROTO;
-		}
-		if (p->has_withheld && t->has_withheld &&
-		    p->withheld != t->withheld) {
-			snprintf(m->err, sizeof(m->err),
-				 "parts of %u disagree on withheld", t->pid);
-			return -EPROTO;
-		}
-		if (p->has_base) {
-			t->has_base = true;
-			t->base = p->base;
-		}
-		if (p->has_stat) {
-			t->has_stat = true;
-			t->stat = p->stat;
-		}
-		if (p->has_cred) {
-			t->has_cred = true;
-			t->cred.present |= pc->present;
-		}
-		if (p->has_withheld) {
-			t->has_withheld = true;
-			t->withheld = p->withheld;
-		}
-		t->bad_task |= p->bad_task;
-		t->bad_base |= p->bad_base;
-		t->bad_cred |= p->bad_cred;
-		t->bad_stat |= p->bad_stat;
+	/*
+	 * A continuation carries the groups not sent yet; for cred, more
+	 * supplementary groups only; mappings go on where they stopped.
+	 */
+	if ((p->has_base && t->has_base) ||
+	    (p->has_stat && t->has_stat) ||
+	    (p->has_cred && (pc->present & ~(1U << TASKDIAG_A_CRED_GROUPS)))) {
+		snprintf(m->err, sizeof(m->err), "part %u of %u repeats a group",
+			 m->parts + 1, t->pid);
+		return -EPROTO;
 	}
+	if (p->has_withheld && t->has_withheld &&
+	    p->withheld != t->withheld) {
+		snprintf(m->err, sizeof(m->err),
+			 "parts of %u disagree on withheld", t->pid);
+		return -EPROTO;
+	}
+	if (p->has_base) {
+		t->has_base = true;
+		t->base = p->base;
+	}
+	if (p->has_stat) {
+		t->has_stat = true;
+		t->stat = p->stat;
+	}
+	if (p->has_cred) {
+		t->has_cred = true;
+		t->cred.present |= pc->present;
+	}
+	if (p->has_withheld) {
+		t->has_withheld = true;
+		t->withheld = p->withheld;
+	}
+	t->bad_task |= p->bad_task;
+	t->bad_base |= p->bad_base;
+	t->bad_cred |= p->bad_cred;
+	t->bad_stat |= p->bad_stat;
+	return 0;
+}
+
+static int td_merge_groups(struct td_merge *m, const struct td_cred *pc)
+{
+	uint32_t *g;
+	uint32_t i;
+
+	if (!pc->ngroups)
+		return 0;
+	g = td_grow(m->groups, &m->cap, m->ngroups + pc->ngroups, sizeof(*g));
+	if (!g)
+		return -ENOMEM;
+	m->groups = g;
+	for (i = 0; i < pc->ngroups; i++)
+		g[m->ngroups++] = td_cred_group(pc, i);
+	return 0;
+}
+
+/* A td_vma_cb: append a copy to the td_merge arg */
+static int td_merge_vma(const struct td_vma *vma, void *arg)
+{
+	struct td_merge *m = arg;
+	struct td_vma *v;
+
+	v = td_grow(m->vmas, &m->vmas_cap, m->nvmas + 1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	m->vmas = v;
+	v += m->nvmas;
+	*v = *vma;
+	if (vma->name) {
+		v->name = strdup(vma->name);
+		if (!v->name)
+			return -ENOMEM;
+	}
+	m->nvmas++;
+	return 0;
+}
+
+int td_merge_add(struct td_merge *m, const struct td_task *p)
+{
+	struct td_task *t = &m->task;
+	int ret;
+
+	if (!m->open)
+		td_merge_start(m, p);
+	else if (td_merge_continue(m, p))
+		return -EPROTO;
 	m->parts++;
 	if (p->has_cred)
 		m->cred_parts++;
-	if (pc->ngroups) {
-		if (m->ngroups + pc->ngroups > m->cap) {
-			size_t cap = (m->ngroups + pc->ngroups) * 2;
-			uint32_t *g = realloc(m->groups, cap * sizeof(*g));
-
-			if (!g) {
-				snprintf(m->err, sizeof(m->err), "no memory");
-				return -ENOMEM;
-			}
-			m->groups = g;
-			m->cap = cap;
-		}
-		for (uint32_t i = 0; i < pc->ngroups; i++)
-			m->groups[m->ngroups++] = td_cred_group(pc, i);
+	ret = td_merge_groups(m, &p->cred);
+	if (!ret)
+		ret = td_parse_vmas(p, td_merge_vma, m);
+	if (ret) {
+		snprintf(m->err, sizeof(m->err), "no memory");
+		return ret;
 	}
 	m->open = p->cont;
 	t->cont = false;
@@ -568,11 +777,14 @@ int td_merge_add(struct td_merge *m, const struct td_task *p)
 		return 0;
 	m->done = true;
 	t->cred.ngroups = m->ngroups;
+	t->nvmas = m->nvmas;
 	return 1;
 }
 
 void td_merge_free(struct td_merge *m)
 {
+	td_merge_drop_vmas(m);
+	free(m->vmas);
 	free(m->groups);
 	memset(m, 0, sizeof(*m));
 }
@@ -723,6 +935,89 @@ const char *td_strategy_name(unsigned int strategy)
 	if (strategy >= ARRAY_SIZE(names))
 		return "?";
 	return names[strategy];
+}
+
+int td_vma_maps_line(const struct td_vma *v, char *buf, size_t len)
+{
+	/* Where show_map_vma() pads the name to on 64-bit, then a space */
+	const int name_col = 72;
+	uint64_t flags = v->v[TASKDIAG_A_VMA_FLAGS];
+	const char *name = v->name;
+	int n;
+
+	n = snprintf(buf, len, "%08llx-%08llx %c%c%c%c %08llx %02x:%02x %llu ",
+		     (unsigned long long)v->v[TASKDIAG_A_VMA_START],
+		     (unsigned long long)v->v[TASKDIAG_A_VMA_END],
+		     flags & (1ULL << TASKDIAG_VMA_FLAG_READ) ? 'r' : '-',
+		     flags & (1ULL << TASKDIAG_VMA_FLAG_WRITE) ? 'w' : '-',
+		     flags & (1ULL << TASKDIAG_VMA_FLAG_EXEC) ? 'x' : '-',
+		     flags & (1ULL << TASKDIAG_VMA_FLAG_MAY_SHARE) ? 's' : 'p',
+		     (unsigned long long)v->v[TASKDIAG_A_VMA_PGOFF],
+		     (unsigned int)v->v[TASKDIAG_A_VMA_DEV_MAJOR],
+		     (unsigned int)v->v[TASKDIAG_A_VMA_DEV_MINOR],
+		     (unsigned long long)v->v[TASKDIAG_A_VMA_INODE]);
+	if (v->present & (1ULL << TASKDIAG_A_VMA_NAME_TOO_LONG))
+		name = TD_NAME_TOO_LONG;
+	if (!name || n < 0)
+		return n;
+	return n + snprintf((size_t)n < len ? buf + n : NULL,
+			    (size_t)n < len ? len - n : 0, "%*s%s",
+			    (n < name_col ? name_col - n : 0) + 1, "", name);
+}
+
+const char *td_vma_flag_code(unsigned int flag)
+{
+	/* The codes the spec gives each enum taskdiag_vma_flag */
+	static const char codes[][3] = {
+		"rd", "wr", "ex", "sh", "mr", "mw", "me", "ms", "gd", "pf",
+		"lo", "io", "sr", "rr", "dc", "de", "lf", "ac", "nr", "ht",
+		"sf", "ar", "wf", "dd", "bt", "sd", "mm", "hg", "nh", "mg",
+		"um", "uw", "mt", "ui", "ss", "dp", "sl",
+	};
+
+	static_assert(ARRAY_SIZE(codes) == TASKDIAG_VMA_FLAG_SEALED + 1,
+		      "a VmFlags code for each flag");
+	if (flag >= ARRAY_SIZE(codes))
+		return NULL;
+	return codes[flag];
+}
+
+/* In the order smaps prints them, which is the attributes' but the sizes */
+static const char * const td_smaps_keys[TASKDIAG_A_VMA_STAT_MAX + 1] = {
+	[TASKDIAG_A_VMA_STAT_RSS] = "Rss",
+	[TASKDIAG_A_VMA_STAT_PSS] = "Pss",
+	[TASKDIAG_A_VMA_STAT_PSS_DIRTY] = "Pss_Dirty",
+	[TASKDIAG_A_VMA_STAT_SHARED_CLEAN] = "Shared_Clean",
+	[TASKDIAG_A_VMA_STAT_SHARED_DIRTY] = "Shared_Dirty",
+	[TASKDIAG_A_VMA_STAT_PRIVATE_CLEAN] = "Private_Clean",
+	[TASKDIAG_A_VMA_STAT_PRIVATE_DIRTY] = "Private_Dirty",
+	[TASKDIAG_A_VMA_STAT_REFERENCED] = "Referenced",
+	[TASKDIAG_A_VMA_STAT_ANONYMOUS] = "Anonymous",
+	[TASKDIAG_A_VMA_STAT_KSM] = "KSM",
+	[TASKDIAG_A_VMA_STAT_LAZYFREE] = "LazyFree",
+	[TASKDIAG_A_VMA_STAT_ANON_HUGE] = "AnonHugePages",
+	[TASKDIAG_A_VMA_STAT_SHMEM_PMD_MAPPED] = "ShmemPmdMapped",
+	[TASKDIAG_A_VMA_STAT_FILE_PMD_MAPPED] = "FilePmdMapped",
+	[TASKDIAG_A_VMA_STAT_SHARED_HUGETLB] = "Shared_Hugetlb",
+	[TASKDIAG_A_VMA_STAT_PRIVATE_HUGETLB] = "Private_Hugetlb",
+	[TASKDIAG_A_VMA_STAT_SWAP] = "Swap",
+	[TASKDIAG_A_VMA_STAT_SWAP_PSS] = "SwapPss",
+	[TASKDIAG_A_VMA_STAT_LOCKED] = "Locked",
+	[TASKDIAG_A_VMA_STAT_KERNEL_PAGE_SIZE] = "KernelPageSize",
+	[TASKDIAG_A_VMA_STAT_MMU_PAGE_SIZE] = "MMUPageSize",
+	[TASKDIAG_A_VMA_STAT_THP_ELIGIBLE] = "THPeligible",
+	[TASKDIAG_A_VMA_STAT_PROTECTION_KEY] = "ProtectionKey",
+};
+
+const char *td_smaps_key(unsigned int attr)
+{
+	return attr < ARRAY_SIZE(td_smaps_keys) ? td_smaps_keys[attr] : NULL;
+}
+
+bool td_smaps_raw(unsigned int attr)
+{
+	return attr == TASKDIAG_A_VMA_STAT_THP_ELIGIBLE ||
+	       attr == TASKDIAG_A_VMA_STAT_PROTECTION_KEY;
 }
 
 /*

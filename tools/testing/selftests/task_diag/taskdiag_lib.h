@@ -80,6 +80,45 @@ struct td_stat {
 	(((1U << (TASKDIAG_A_CRED_MAX + 1)) - 1) &			\
 	 ~((1U << (TASKDIAG_A_CRED_PAD + 1)) - 1))
 
+/* The show-flags of the groups of the memory map */
+#define TD_SHOW_VMA							\
+	((1ULL << TASKDIAG_GROUP_VMA) | (1ULL << TASKDIAG_GROUP_VMA_STAT))
+
+/*
+ * With the memory map, the parts of a dump are at least PATH_MAX + 1 KiB
+ * whatever the reader received before (a mapping with the longest name
+ * fits one), and the reply of a do is up to 32 KiB: td_request() raises
+ * the buffer of a socket that does not peek to this size for such a
+ * request.
+ */
+#define TD_VMA_BUF_SIZE		32768
+
+/* In the bad masks below: the nest has bytes left over after its attributes */
+#define TD_BAD_NEST		1ULL
+
+/* The vma-stat nest of a mapping, indexed by TASKDIAG_A_VMA_STAT_* */
+struct td_vma_stat {
+	uint64_t v[TASKDIAG_A_VMA_STAT_MAX + 1];
+	/* 1ULL << TASKDIAG_A_VMA_STAT_* for each attribute found, malformed */
+	uint64_t present;
+	uint64_t bad;
+};
+
+/*
+ * One mapping. The integers are indexed by TASKDIAG_A_VMA_*. name is the
+ * path column of maps (NULL if absent): it points into the received
+ * datagram, valid during the td_vma_cb call only, except in a td_merge,
+ * which keeps copies. name-too-long and vma-stat are in present.
+ */
+struct td_vma {
+	uint64_t v[TASKDIAG_A_VMA_MAX + 1];
+	/* 1ULL << TASKDIAG_A_VMA_* for each attribute found, malformed */
+	uint64_t present;
+	uint64_t bad;
+	const char *name;
+	struct td_vma_stat stat;
+};
+
 struct td_task {
 	uint32_t pid;
 	uint32_t tgid;
@@ -95,9 +134,17 @@ struct td_task {
 	bool has_stat;
 	struct td_stat stat;
 	/*
+	 * The vma nests of the message stay in the received datagram, valid
+	 * during the td_task_cb call only: td_parse_vmas() parses them.
+	 * A td_merge's task has no vmas but the count of all its parts'.
+	 */
+	const void *vmas;	/* the first one */
+	int vmas_len;		/* bytes from there to the end of the message */
+	uint32_t nvmas;
+	/*
 	 * Attributes of a wrong size or otherwise malformed:
 	 * 1 << TASKDIAG_A_TASK_* in bad_task, 1 << TASKDIAG_A_BASE_* in
-	 * bad_base, and so on.
+	 * bad_base, and so on; TD_BAD_NEST for bytes left over.
 	 */
 	uint32_t bad_task;
 	uint32_t bad_base;
@@ -108,13 +155,16 @@ struct td_task {
 /*
  * A task put together from the messages of a split reply: the parts of a
  * task repeat its pid and tgid, all but the last carry cont, and the groups
- * of a cred nest accumulate.
+ * of a cred nest and the mappings accumulate.
  */
 struct td_merge {
-	struct td_task task;	/* groups: not valid, see below */
+	struct td_task task;	/* groups, vmas: not valid, see below */
 	uint32_t *groups;	/* every part's groups, in message order */
 	size_t ngroups;
 	size_t cap;
+	struct td_vma *vmas;	/* every part's mappings, names copied */
+	size_t nvmas;
+	size_t vmas_cap;
 	unsigned int parts;	/* messages of the task so far */
 	unsigned int cred_parts;	/* of which with a cred nest */
 	bool open;		/* the last part had cont */
@@ -124,14 +174,37 @@ struct td_merge {
 };
 
 /*
- * Add one message. Returns 1 when it completes a task (m->task and
- * m->groups hold it until the next call), 0 when the task continues, or a
- * negative errno with m->err set when the parts do not fit together.
+ * Add one message. Returns 1 when it completes a task (m->task, m->groups
+ * and m->vmas hold it until the next call), 0 when the task continues, or
+ * a negative errno with m->err set when the parts do not fit together.
  */
 int td_merge_add(struct td_merge *m, const struct td_task *part);
 void td_merge_free(struct td_merge *m);
 /* Supplementary group i of the message a td_task_cb was called for */
 uint32_t td_cred_group(const struct td_cred *c, uint32_t i);
+
+/* Called for each mapping; a nonzero return stops the walk */
+typedef int (*td_vma_cb)(const struct td_vma *vma, void *arg);
+/*
+ * Parse the mappings of the message a td_task_cb was called for, in
+ * order. Returns 0, or what the callback returned to stop.
+ */
+int td_parse_vmas(const struct td_task *t, td_vma_cb cb, void *arg);
+/*
+ * The line of /proc/PID/maps of a mapping, without the newline, in buf of
+ * len bytes (truncated if needed); a name too long to be reported shows as
+ * TD_NAME_TOO_LONG. Returns the length of the whole line, as snprintf().
+ */
+#define TD_NAME_TOO_LONG	"(name longer than PATH_MAX)"
+int td_vma_maps_line(const struct td_vma *v, char *buf, size_t len);
+/* The two-letter VmFlags code of enum taskdiag_vma_flag flag, or NULL */
+const char *td_vma_flag_code(unsigned int flag);
+/*
+ * The smaps key of TASKDIAG_A_VMA_STAT_* attr ("Rss", "THPeligible"), or
+ * NULL; smaps shows every value in kB but those of td_smaps_raw().
+ */
+const char *td_smaps_key(unsigned int attr);
+bool td_smaps_raw(unsigned int attr);
 
 /* The error of the last request, as the kernel reported it */
 struct td_err {
@@ -156,6 +229,8 @@ struct td_stats {
 struct td {
 	struct nl_sock *sk;
 	int family;
+	size_t bufsize;		/* of each recvmsg(), 0 for libnl's default */
+	bool peek;
 	uint32_t seq;		/* sequence number of the request in flight */
 	bool in_flight;		/* replies of that request are still due */
 	struct td_err err;
