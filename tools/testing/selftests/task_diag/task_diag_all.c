@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * task_diag_all: list tasks with taskdiag, as a ps-like table that
- * task_proc_all prints the same from /proc, or just count them (--quiet) to
- * time the interface.
+ * task_proc_all prints the same from /proc, with the memory map of each as
+ * /proc/PID/maps or smaps shows it, or just count them (--quiet) to time
+ * the interface.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,17 +32,22 @@ static void print_usage(FILE *f)
 		"  --pid PID     the process of children, threads and one\n"
 		"  --cred        also ask for credentials\n"
 		"  --stat        also ask for statistics\n"
-		"  --maps        also ask for the memory map\n"
-		"  --smaps       also ask for the memory map with statistics\n"
+		"  --maps        also ask for the memory map, print it as maps\n"
+		"  --smaps       the same with statistics, printed as smaps\n"
 		"  --pidns PID   the view of PID's pid namespace (SCM_CREDENTIALS)\n"
 		"  --do          one: send a do request rather than a dump\n"
-		"  --quiet       print only the number of tasks, to stderr\n");
+		"  --quiet       print only the number of tasks (and mappings),\n"
+		"                to stderr\n");
 }
 
 struct out {
 	bool quiet;
 	bool groups;		/* more than base asked for */
+	bool maps;		/* the memory map asked for */
+	bool smaps;		/* with statistics */
+	bool open;		/* the last message had cont */
 	unsigned long count;
+	unsigned long nvmas;
 };
 
 static void print_header(void)
@@ -49,29 +56,97 @@ static void print_header(void)
 	       "PGID", "SID", "TPID", "STATE", "COMM");
 }
 
-static int print_task(const struct td_task *t, void *arg)
+/* A task's row of the table */
+static void print_row(const struct td_task *t, const struct out *o)
 {
-	struct out *o = arg;
 	const struct td_base *b = &t->base;
 
-	if (o->quiet) {
-		o->count++;
-		return 0;
-	}
 	/* No header when the request fails */
-	if (!o->count++)
+	if (o->count == 1)
 		print_header();
 	if (!t->has_base) {
 		printf("%7u %7u %7s %7s %7s %7s %-5s %s\n", t->pid, t->tgid,
 		       "-", "-", "-", "-", "-", "-");
-		return 0;
+		return;
 	}
 	printf("%7u %7u %7u %7u %7u %7u %-5c %s", t->pid, t->tgid, b->ppid,
 	       b->pgid, b->sid, b->tpid, td_state_letter(b->state), b->comm);
 	if (o->groups && t->has_withheld)
 		printf(" [withheld 0x%llx]", (unsigned long long)t->withheld);
 	putchar('\n');
+}
+
+static int print_maps_line(const struct td_vma *v, void *arg)
+{
+	char line[PATH_MAX + 128];
+
+	td_vma_maps_line(v, line, sizeof(line));
+	puts(line);
 	return 0;
+}
+
+/* A line of smaps: the numbers end in column 24 */
+static void print_smaps_value(const char *key, uint64_t val, bool kb)
+{
+	printf("%s:%*llu%s\n", key, (int)(23 - strlen(key)),
+	       (unsigned long long)(kb ? val >> 10 : val), kb ? " kB" : "");
+}
+
+static void print_vm_flags(uint64_t flags)
+{
+	unsigned int f;
+
+	printf("VmFlags: ");
+	for (f = 0; td_vma_flag_code(f); f++)
+		if (flags & (1ULL << f))
+			printf("%s ", td_vma_flag_code(f));
+	putchar('\n');
+}
+
+static void print_smaps_stat(const struct td_vma_stat *s, int attr)
+{
+	if (s->present & (1ULL << attr))
+		print_smaps_value(td_smaps_key(attr), s->v[attr],
+				  !td_smaps_raw(attr));
+}
+
+static int print_smaps_block(const struct td_vma *v, void *arg)
+{
+	const struct td_vma_stat *s = &v->stat;
+	int a;
+
+	print_maps_line(v, NULL);
+	print_smaps_value("Size", v->v[TASKDIAG_A_VMA_END] -
+		       v->v[TASKDIAG_A_VMA_START], true);
+	/* smaps shows the page sizes first */
+	print_smaps_stat(s, TASKDIAG_A_VMA_STAT_KERNEL_PAGE_SIZE);
+	print_smaps_stat(s, TASKDIAG_A_VMA_STAT_MMU_PAGE_SIZE);
+	for (a = TASKDIAG_A_VMA_STAT_RSS; a <= TASKDIAG_A_VMA_STAT_LOCKED; a++)
+		print_smaps_stat(s, a);
+	print_smaps_stat(s, TASKDIAG_A_VMA_STAT_THP_ELIGIBLE);
+	print_smaps_stat(s, TASKDIAG_A_VMA_STAT_PROTECTION_KEY);
+	print_vm_flags(v->v[TASKDIAG_A_VMA_FLAGS]);
+	return 0;
+}
+
+/* A message: a task, or the continuation of the last one */
+static int print_task(const struct td_task *t, void *arg)
+{
+	struct out *o = arg;
+	bool first = !o->open;
+
+	o->open = t->cont;
+	o->nvmas += t->nvmas;
+	if (first)
+		o->count++;
+	if (o->quiet)
+		return 0;
+	if (first)
+		print_row(t, o);
+	if (!o->maps)
+		return 0;
+	return td_parse_vmas(t, o->smaps ? print_smaps_block :
+					    print_maps_line, NULL);
 }
 
 int main(int argc, char **argv)
@@ -156,10 +231,13 @@ int main(int argc, char **argv)
 			break;
 		case 'm':
 			req.show_flags |= 1ULL << TASKDIAG_GROUP_VMA;
+			o.maps = true;
 			break;
 		case 'S':
 			req.show_flags |= 1ULL << TASKDIAG_GROUP_VMA |
 					  1ULL << TASKDIAG_GROUP_VMA_STAT;
+			o.maps = true;
+			o.smaps = true;
 			break;
 		case 'd':
 			req.dump = false;
@@ -207,7 +285,9 @@ int main(int argc, char **argv)
 		td_close(td);
 		return 1;
 	}
-	if (o.quiet)
+	if (o.quiet && o.maps)
+		fprintf(stderr, "%lu tasks, %lu mappings\n", o.count, o.nvmas);
+	else if (o.quiet)
 		fprintf(stderr, "%lu tasks\n", o.count);
 	td_close(td);
 	return 0;
