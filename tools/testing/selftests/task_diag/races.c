@@ -11,7 +11,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -23,22 +22,6 @@
 #define NR_STABLE_THR	4
 #define NR_FORKERS	2
 #define SMALL_BUF	4096
-
-/* Seconds of churn per test, TASKDIAG_RACE_SECONDS in the environment */
-static int race_seconds(void)
-{
-	const char *s = getenv("TASKDIAG_RACE_SECONDS");
-
-	return s && atoi(s) > 0 ? atoi(s) : 10;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static pid_t start_helper(void (*fn)(void))
 {

@@ -24,6 +24,12 @@
 	ASSERT_EQ(0, __ret) TH_LOG("td_open(): %s", strerror(-__ret)); \
 } while (0)
 
+/* Skip the test if a fetch_result says the kernel has no taskdiag */
+#define SKIP_IF_NONE(r) do {						\
+	if ((r)->enoent)						\
+		SKIP(return, TD_SKIP_MSG);				\
+} while (0)
+
 /* Log the error of a failed request */
 #define TD_LOG_ERR(td)							\
 	TH_LOG("request failed: %s (%d)%s, extack \"%s\"",		\

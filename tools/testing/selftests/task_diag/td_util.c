@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <pthread.h>
@@ -122,8 +123,10 @@ int tl_add_cb(const struct td_task *t, void *arg)
 		l->cap = cap;
 	}
 	l->v[l->n] = *t;
-	/* The groups point into a datagram that is about to be freed */
+	/* These point into a datagram that is about to be freed */
 	l->v[l->n].cred.groups = NULL;
+	l->v[l->n].vmas = NULL;
+	l->v[l->n].vmas_len = 0;
 	l->n++;
 	return 0;
 }
@@ -991,6 +994,31 @@ static int fetch_cb(const struct td_task *t, void *arg)
 	return a->list ? tl_add_cb(&a->m->task, a->list) : 0;
 }
 
+int td_fetch_req(struct td *td, const struct td_req *req, struct td_merge *m,
+		 struct tasklist *list)
+{
+	struct fetch_arg a = { .m = m, .list = list };
+	int ret;
+
+	m->open = false;
+	m->done = false;
+	m->err[0] = '\0';
+	ret = td_run(td, req, NULL, fetch_cb, &a);
+	if (ret)
+		return ret;
+	if (m->open) {
+		snprintf(m->err, sizeof(m->err), "the last part had cont");
+		return -EPROTO;
+	}
+	/* A do is of one process, like strategy one */
+	if ((!req->dump || req->strategy == TASKDIAG_DUMP_STRATEGY_ONE) &&
+	    a.tasks != 1) {
+		snprintf(m->err, sizeof(m->err), "%u tasks for one", a.tasks);
+		return -EPROTO;
+	}
+	return 0;
+}
+
 int td_fetch(struct td *td, uint32_t strategy, uint32_t pid, uint64_t show,
 	     struct td_merge *m, struct tasklist *list)
 {
@@ -1004,24 +1032,8 @@ int td_fetch(struct td *td, uint32_t strategy, uint32_t pid, uint64_t show,
 			   strategy != TASKDIAG_DUMP_STRATEGY_ALL_THREAD,
 		.pid = pid,
 	};
-	struct fetch_arg a = { .m = m, .list = list };
-	int ret;
 
-	m->open = false;
-	m->done = false;
-	m->err[0] = '\0';
-	ret = td_run(td, &req, NULL, fetch_cb, &a);
-	if (ret)
-		return ret;
-	if (m->open) {
-		snprintf(m->err, sizeof(m->err), "the last part had cont");
-		return -EPROTO;
-	}
-	if (strategy == TASKDIAG_DUMP_STRATEGY_ONE && a.tasks != 1) {
-		snprintf(m->err, sizeof(m->err), "%u tasks for one", a.tasks);
-		return -EPROTO;
-	}
-	return 0;
+	return td_fetch_req(td, &req, m, list);
 }
 
 /*
@@ -1062,4 +1074,514 @@ pid_t spawn_prepared(int (*setup)(void *), void *arg, int *hold)
 	close(ready[0]);
 	*hold = h[1];
 	return pid;
+}
+
+int drop_to_nobody(void)
+{
+	if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
+	    setresuid(NOBODY, NOBODY, NOBODY))
+		return -1;
+	return 0;
+}
+
+/* Become nobody, dumpable or not (the uid change made it non-dumpable) */
+static int become_nobody(void *dumpable)
+{
+	return drop_to_nobody() || prctl(PR_SET_DUMPABLE, dumpable ? 1 : 0);
+}
+
+pid_t spawn_nobody(bool dumpable, int *hold)
+{
+	return spawn_prepared(become_nobody, dumpable ? (void *)1 : NULL, hold);
+}
+
+void fetch_one(struct td *td, pid_t pid, uint64_t show,
+	       struct fetch_result *r)
+{
+	struct td_merge m = {};
+
+	r->err = td_fetch(td, TASKDIAG_DUMP_STRATEGY_ONE, pid, show, &m, NULL);
+	r->t = m.task;
+	td_merge_free(&m);
+}
+
+/* The child of fetch_as(): its findings go to fd */
+static void fetch_child(enum fetch_mode mode, pid_t target, uint64_t show,
+			int fd)
+{
+	struct fetch_result r = { .err = 1 };
+	struct td *td;
+	int ret;
+
+	if (mode != DROP_AFTER_OPEN && drop_to_nobody())
+		goto out;
+	ret = td_open(&td, 0, false);
+	if (ret) {
+		r.enoent = ret == -ENOENT;
+		goto out;
+	}
+	if (mode == DROP_AFTER_OPEN && drop_to_nobody())
+		goto out;
+	fetch_one(td, target ?: getpid(), show, &r);
+out:
+	_exit(write_full(fd, &r, sizeof(r)) ? 1 : 0);
+}
+
+void fetch_as(enum fetch_mode mode, pid_t target, uint64_t show,
+	      struct fetch_result *r)
+{
+	int p[2];
+	pid_t pid;
+
+	memset(r, 0, sizeof(*r));
+	r->err = 1;
+	if (pipe(p))
+		return;
+	pid = fork();
+	if (!pid) {
+		close(p[0]);
+		fetch_child(mode, target, show, p[1]);
+	}
+	close(p[1]);
+	if (pid < 0 || read_full(p[0], r, sizeof(*r)))
+		r->err = 1;
+	close(p[0]);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+}
+
+int nobody_socket(void)
+{
+	int sp[2], fd = -EIO;
+	struct td *td;
+	pid_t pid;
+	char c;
+
+	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sp))
+		return -errno;
+	pid = fork();
+	if (!pid) {
+		if (drop_to_nobody() || td_open(&td, 0, false) ||
+		    send_fd(sp[1], td_fd(td), "x", 1))
+			_exit(1);
+		_exit(0);
+	}
+	if (pid > 0) {
+		if (recv_fd(sp[0], &fd, &c, 1))
+			fd = -EIO;
+		waitpid(pid, NULL, 0);
+	}
+	close(sp[0]);
+	close(sp[1]);
+	return fd;
+}
+
+int race_seconds(void)
+{
+	const char *s = getenv("TASKDIAG_RACE_SECONDS");
+
+	return s && atoi(s) > 0 ? atoi(s) : 10;
+}
+
+double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The whole file in *bufp, malloc()ed, NUL-terminated. 0 or -errno */
+static int read_whole(const char *path, char **bufp)
+{
+	size_t len = 0, cap = 0;
+	char *buf = NULL, *b;
+	ssize_t n;
+	int fd, ret = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	do {
+		if (cap - len < 4096) {
+			cap = cap ? cap * 2 : 65536;
+			b = realloc(buf, cap);
+			if (!b) {
+				ret = -ENOMEM;
+				break;
+			}
+			buf = b;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0)
+			ret = -errno;
+		else
+			len += n;
+	} while (n > 0);
+	close(fd);
+	if (ret) {
+		free(buf);
+		return ret;
+	}
+	buf[len] = '\0';
+	*bufp = buf;
+	return 0;
+}
+
+void proc_map_free(struct proc_map *map)
+{
+	size_t i;
+
+	for (i = 0; i < map->n; i++)
+		free(map->v[i].name);
+	free(map->v);
+	memset(map, 0, sizeof(*map));
+}
+
+static struct proc_vma *proc_map_new(struct proc_map *map)
+{
+	if (map->n == map->cap) {
+		size_t cap = map->cap ? map->cap * 2 : 64;
+		struct proc_vma *v = realloc(map->v, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		map->v = v;
+		map->cap = cap;
+	}
+	memset(&map->v[map->n], 0, sizeof(map->v[0]));
+	return &map->v[map->n++];
+}
+
+/*
+ * A line of maps: show_map_vma() pads what precedes the name to 72
+ * columns (on 64-bit) and adds a space, so the name begins after that
+ * whatever it begins with.
+ */
+static int parse_maps_line(const char *line, struct proc_vma *v)
+{
+	unsigned long long start, end, pgoff, ino;
+	int n = -1, at;
+
+	if (sscanf(line, "%llx-%llx %4s %llx %x:%x %llu%n", &start, &end,
+		   v->perms, &pgoff, &v->major, &v->minor, &ino, &n) != 7 ||
+	    n < 0 || (line[n] != ' '))
+		return -EINVAL;
+	v->start = start;
+	v->end = end;
+	v->pgoff = pgoff;
+	v->inode = ino;
+	if (!line[n + 1])
+		return 0;
+	at = (n + 1 > 72 ? n + 1 : 72) + 1;
+	if (strlen(line) <= (size_t)at)
+		return -EINVAL;
+	v->name = strdup(line + at);
+	return v->name ? 0 : -ENOMEM;
+}
+
+static int parse_vmflags(const char *s, struct proc_vma *v)
+{
+	unsigned int f;
+
+	for (;;) {
+		while (*s == ' ')
+			s++;
+		if (!*s)
+			return 0;
+		for (f = 0; td_vma_flag_code(f); f++)
+			if (!strncmp(s, td_vma_flag_code(f), 2))
+				break;
+		if (td_vma_flag_code(f) && (s[2] == ' ' || !s[2]))
+			v->flags |= 1ULL << f;
+		else
+			snprintf(v->bad_code, sizeof(v->bad_code), "%.2s", s);
+		s += strcspn(s, " ");
+	}
+}
+
+/* A "Key: value [kB]" line of smaps */
+static int parse_smaps_field(const char *line, struct proc_vma *v)
+{
+	const char *colon = strchr(line, ':');
+	unsigned long long val;
+	size_t klen;
+	unsigned int a;
+
+	if (!colon)
+		return -EINVAL;
+	klen = colon - line;
+	if (klen == 7 && !strncmp(line, "VmFlags", 7))
+		return parse_vmflags(colon + 1, v);
+	if (parse_ull(colon + 1, 10, &val))
+		return -EINVAL;
+	if (klen == 4 && !strncmp(line, "Size", 4)) {
+		v->size_kb = val;
+		return 0;
+	}
+	for (a = 0; a <= TASKDIAG_A_VMA_STAT_MAX; a++) {
+		const char *key = td_smaps_key(a);
+
+		if (key && strlen(key) == klen && !strncmp(line, key, klen)) {
+			v->v[a] = val;
+			v->present |= 1ULL << a;
+			return 0;
+		}
+	}
+	/* A line of a newer kernel: not compared */
+	return 0;
+}
+
+int proc_read_map(pid_t pid, bool smaps, struct proc_map *map)
+{
+	struct proc_vma *v = NULL;
+	char path[64], *buf = NULL, *line, *nl;
+	int ret = 0;
+
+	memset(map, 0, sizeof(*map));
+	map->smaps = smaps;
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, smaps ? "smaps" : "maps");
+	ret = read_whole(path, &buf);
+	if (ret)
+		return ret;
+	for (line = buf; !ret && *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (!nl) {
+			ret = -EINVAL;
+			break;
+		}
+		*nl = '\0';
+		/* Field lines are "Key:"; a mapping's begins with a hex digit */
+		if (smaps && line[0] >= 'A' && line[0] <= 'Z') {
+			ret = v ? parse_smaps_field(line, v) : -EINVAL;
+			continue;
+		}
+		v = proc_map_new(map);
+		ret = v ? parse_maps_line(line, v) : -ENOMEM;
+	}
+	free(buf);
+	if (ret)
+		proc_map_free(map);
+	return ret;
+}
+
+static bool proc_vma_equal(const struct proc_vma *a, const struct proc_vma *b)
+{
+	return a->start == b->start && a->end == b->end &&
+	       !strcmp(a->perms, b->perms) && a->pgoff == b->pgoff &&
+	       a->major == b->major && a->minor == b->minor &&
+	       a->inode == b->inode &&
+	       !strcmp(a->name ?: "", b->name ?: "") &&
+	       a->size_kb == b->size_kb && a->flags == b->flags &&
+	       !strcmp(a->bad_code, b->bad_code) &&
+	       a->present == b->present && !memcmp(a->v, b->v, sizeof(a->v));
+}
+
+bool proc_map_equal(const struct proc_map *a, const struct proc_map *b)
+{
+	size_t i;
+
+	if (a->n != b->n)
+		return false;
+	for (i = 0; i < a->n; i++)
+		if (!proc_vma_equal(&a->v[i], &b->v[i]))
+			return false;
+	return true;
+}
+
+const struct proc_vma *proc_map_find(const struct proc_map *map,
+				     uint64_t start)
+{
+	size_t i;
+
+	for (i = 0; i < map->n; i++)
+		if (map->v[i].start == start)
+			return &map->v[i];
+	return NULL;
+}
+
+/* The attributes of a mapping that are always there */
+#define TD_VMA_ALWAYS							\
+	((1ULL << TASKDIAG_A_VMA_START) | (1ULL << TASKDIAG_A_VMA_END) |	\
+	 (1ULL << TASKDIAG_A_VMA_PGOFF) | (1ULL << TASKDIAG_A_VMA_FLAGS) |	\
+	 (1ULL << TASKDIAG_A_VMA_DEV_MAJOR) |				\
+	 (1ULL << TASKDIAG_A_VMA_DEV_MINOR) |				\
+	 (1ULL << TASKDIAG_A_VMA_INODE))
+
+/* The maps column perms of the flags of a mapping */
+static void vma_perms(uint64_t flags, char perms[5])
+{
+	perms[0] = flags & (1ULL << TASKDIAG_VMA_FLAG_READ) ? 'r' : '-';
+	perms[1] = flags & (1ULL << TASKDIAG_VMA_FLAG_WRITE) ? 'w' : '-';
+	perms[2] = flags & (1ULL << TASKDIAG_VMA_FLAG_EXEC) ? 'x' : '-';
+	perms[3] = flags & (1ULL << TASKDIAG_VMA_FLAG_MAY_SHARE) ? 's' : 'p';
+	perms[4] = '\0';
+}
+
+/* The line of maps of a mapping, everything but its name */
+static int cmp_maps_line(const struct td_vma *v, const struct proc_vma *p,
+			 char *why, size_t len)
+{
+	const struct field {
+		const char *name;
+		uint64_t nl, proc;
+	} f[] = {
+		{ "start", v->v[TASKDIAG_A_VMA_START], p->start },
+		{ "end", v->v[TASKDIAG_A_VMA_END], p->end },
+		{ "pgoff", v->v[TASKDIAG_A_VMA_PGOFF], p->pgoff },
+		{ "dev-major", v->v[TASKDIAG_A_VMA_DEV_MAJOR], p->major },
+		{ "dev-minor", v->v[TASKDIAG_A_VMA_DEV_MINOR], p->minor },
+		{ "inode", v->v[TASKDIAG_A_VMA_INODE], p->inode },
+	};
+	char perms[5];
+	size_t i;
+
+	if (v->bad || v->stat.bad ||
+	    (v->present & TD_VMA_ALWAYS) != TD_VMA_ALWAYS) {
+		snprintf(why, len,
+			 "malformed (%#llx, vma-stat %#llx) or missing (%#llx)",
+			 (unsigned long long)v->bad,
+			 (unsigned long long)v->stat.bad,
+			 (unsigned long long)(TD_VMA_ALWAYS & ~v->present));
+		return 1;
+	}
+	for (i = 0; i < ARRAY_SIZE(f); i++) {
+		if (f[i].nl != f[i].proc) {
+			snprintf(why, len, "%s: netlink %#llx, maps %#llx",
+				 f[i].name, (unsigned long long)f[i].nl,
+				 (unsigned long long)f[i].proc);
+			return 1;
+		}
+	}
+	vma_perms(v->v[TASKDIAG_A_VMA_FLAGS], perms);
+	if (strcmp(perms, p->perms)) {
+		snprintf(why, len, "perms of the flags %s, maps %s", perms,
+			 p->perms);
+		return 1;
+	}
+	return 0;
+}
+
+/* name: the path column; name-too-long when it does not fit PATH_MAX */
+static int cmp_name(const struct td_vma *v, const struct proc_vma *p,
+		    char *why, size_t len)
+{
+	bool too_long = v->present & (1ULL << TASKDIAG_A_VMA_NAME_TOO_LONG);
+	size_t plen = p->name ? strlen(p->name) : 0;
+
+	if (too_long != (plen + 1 > PATH_MAX) || (too_long && v->name)) {
+		snprintf(why, len, "name-too-long %d, name %s, maps name of %zu bytes",
+			 too_long, v->name ? "present" : "absent", plen);
+		return 1;
+	}
+	if (!too_long && strcmp(v->name ?: "", p->name ?: "")) {
+		snprintf(why, len, "name \"%s\", maps \"%s\"", v->name ?: "",
+			 p->name ?: "");
+		return 1;
+	}
+	return 0;
+}
+
+/* The VmFlags line of smaps */
+static int cmp_flags(const struct td_vma *v, const struct proc_vma *p,
+		     char *why, size_t len)
+{
+	uint64_t flags = v->v[TASKDIAG_A_VMA_FLAGS];
+
+	if (p->bad_code[0]) {
+		snprintf(why, len, "smaps VmFlags code \"%s\" of no flag",
+			 p->bad_code);
+		return 1;
+	}
+	if (flags != p->flags) {
+		snprintf(why, len, "flags %#llx, smaps VmFlags %#llx",
+			 (unsigned long long)flags,
+			 (unsigned long long)p->flags);
+		return 1;
+	}
+	return 0;
+}
+
+/* The vma-stat nest against the lines of smaps, which show bytes >> 10 */
+static int cmp_vma_stat(const struct td_vma *v, const struct proc_vma *p,
+			char *why, size_t len)
+{
+	const struct td_vma_stat *s = &v->stat;
+	uint64_t want = p->present;
+	unsigned int a;
+
+	if (!(v->present & (1ULL << TASKDIAG_A_VMA_VMA_STAT))) {
+		snprintf(why, len, "no vma-stat");
+		return 1;
+	}
+	if (s->present != want) {
+		snprintf(why, len, "vma-stat attributes %#llx, smaps lines %#llx",
+			 (unsigned long long)s->present,
+			 (unsigned long long)want);
+		return 1;
+	}
+	if (p->size_kb != (v->v[TASKDIAG_A_VMA_END] -
+			   v->v[TASKDIAG_A_VMA_START]) >> 10) {
+		snprintf(why, len, "smaps Size %llu kB",
+			 (unsigned long long)p->size_kb);
+		return 1;
+	}
+	for (a = 0; a <= TASKDIAG_A_VMA_STAT_MAX; a++) {
+		uint64_t nl = s->v[a];
+
+		if (!(want & (1ULL << a)))
+			continue;
+		if (!td_smaps_raw(a))
+			nl >>= 10;
+		if (nl != p->v[a]) {
+			snprintf(why, len, "%s: netlink %llu (bytes %llu), smaps %llu",
+				 td_smaps_key(a), (unsigned long long)nl,
+				 (unsigned long long)s->v[a],
+				 (unsigned long long)p->v[a]);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int cmp_vma(const struct td_vma *v, const struct proc_vma *p,
+		   bool smaps, bool stat, char *why, size_t len)
+{
+	if (cmp_maps_line(v, p, why, len) || cmp_name(v, p, why, len))
+		return 1;
+	if (smaps && cmp_flags(v, p, why, len))
+		return 1;
+	if (stat)
+		return cmp_vma_stat(v, p, why, len);
+	if (v->present & (1ULL << TASKDIAG_A_VMA_VMA_STAT)) {
+		snprintf(why, len, "vma-stat not asked for");
+		return 1;
+	}
+	return 0;
+}
+
+int td_cmp_map(const struct td_vma *v, size_t n, const struct proc_map *pm,
+	       bool stat, char *why, size_t len)
+{
+	char line[256], sub[512];
+	size_t i;
+
+	for (i = 0; i < n && i < pm->n; i++) {
+		if (!cmp_vma(&v[i], &pm->v[i], pm->smaps, stat, sub,
+			     sizeof(sub)))
+			continue;
+		td_vma_maps_line(&v[i], line, sizeof(line));
+		snprintf(why, len, "mapping %zu, %s: %s", i, line, sub);
+		return 1;
+	}
+	if (n != pm->n) {
+		const struct proc_vma *p = i < pm->n ? &pm->v[i] : NULL;
+
+		snprintf(why, len, "%zu mappings, maps %zu; maps %zu: %llx-%llx %s",
+			 n, pm->n, i, p ? (unsigned long long)p->start : 0,
+			 p ? (unsigned long long)p->end : 0,
+			 p && p->name ? p->name : "");
+		return 1;
+	}
+	return 0;
 }

@@ -127,11 +127,95 @@ int write_full(int fd, const void *buf, size_t len);
 
 /*
  * A dump of the given strategy and groups, its split messages merged:
- * tasks go to list (without their groups). For strategy one, *m keeps the
- * task with its groups. Returns 0 or a negative errno (td->err, m->err).
+ * tasks go to list (without their groups and mappings). For strategy one,
+ * *m keeps the task with its groups and mappings. Returns 0 or a negative
+ * errno (td->err, m->err).
  */
 int td_fetch(struct td *td, uint32_t strategy, uint32_t pid, uint64_t show,
 	     struct td_merge *m, struct tasklist *list);
+/* The same for any request, a do included */
+int td_fetch_req(struct td *td, const struct td_req *req, struct td_merge *m,
+		 struct tasklist *list);
+
+#define NOBODY			65534
+
+/* Become nobody: no groups, every uid and gid 65534. 0 or -1 */
+int drop_to_nobody(void);
+/* A nobody process, dumpable or not, until hold is closed (spawn_prepared) */
+pid_t spawn_nobody(bool dumpable, int *hold);
+
+/* What fetch_as() found */
+struct fetch_result {
+	int err;		/* of the dump, or 1 when a step failed */
+	bool enoent;		/* no taskdiag family */
+	struct td_task t;	/* merged; t.nvmas counts the mappings */
+};
+
+enum fetch_mode {
+	AS_NOBODY,		/* open the socket as nobody */
+	DROP_AFTER_OPEN,	/* open it as root, then become nobody */
+};
+
+/* Dump process pid (strategy one) with show, its parts merged */
+void fetch_one(struct td *td, pid_t pid, uint64_t show,
+	       struct fetch_result *r);
+/* The same in a child, as nobody; target 0 is the child itself */
+void fetch_as(enum fetch_mode mode, pid_t target, uint64_t show,
+	      struct fetch_result *r);
+/*
+ * A taskdiag socket that a child opened as nobody, passed over SCM_RIGHTS.
+ * Returns the descriptor or a negative errno.
+ */
+int nobody_socket(void);
+
+/* Seconds of churn per test, TASKDIAG_RACE_SECONDS in the environment */
+int race_seconds(void);
+/* CLOCK_MONOTONIC in seconds */
+double now(void);
+
+/* A mapping as /proc/PID/maps, or smaps, shows it */
+struct proc_vma {
+	uint64_t start;
+	uint64_t end;
+	char perms[5];
+	uint64_t pgoff;
+	unsigned int major;
+	unsigned int minor;
+	uint64_t inode;
+	char *name;		/* the path column, NULL if empty */
+	/* smaps only */
+	uint64_t size_kb;
+	uint64_t flags;		/* 1ULL << enum taskdiag_vma_flag of VmFlags */
+	char bad_code[3];	/* a VmFlags code of no flag, "" if none */
+	/* by TASKDIAG_A_VMA_STAT_*: kB, or as shown for td_smaps_raw() */
+	uint64_t v[TASKDIAG_A_VMA_STAT_MAX + 1];
+	uint64_t present;	/* 1ULL << TASKDIAG_A_VMA_STAT_* */
+};
+
+struct proc_map {
+	struct proc_vma *v;
+	size_t n;
+	size_t cap;
+	bool smaps;
+};
+
+/* Read /proc/PID/maps, or smaps. Returns 0 or a negative errno */
+int proc_read_map(pid_t pid, bool smaps, struct proc_map *map);
+void proc_map_free(struct proc_map *map);
+/* Two reads of the same file show the same mappings and values */
+bool proc_map_equal(const struct proc_map *a, const struct proc_map *b);
+/* The mapping of map that starts at start, or NULL */
+const struct proc_vma *proc_map_find(const struct proc_map *map,
+				     uint64_t start);
+
+/*
+ * Compare mappings of a reply with /proc/PID/maps or smaps: each mapping
+ * and field; with smaps the flags, with stat the vma-stat counters too
+ * (without, the reply must have none). Returns 0 if all match, 1 with
+ * the first mismatch described in why otherwise.
+ */
+int td_cmp_map(const struct td_vma *v, size_t n, const struct proc_map *pm,
+	       bool stat, char *why, size_t len);
 
 /* The credential lines of a status file */
 struct proc_cred {
