@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <netlink/genl/genl.h>
+
 #include "taskdiag_lib.h"
 
 /* Large datagrams, no peeking: one recvmsg() per datagram */
@@ -149,6 +151,30 @@ static int print_task(const struct td_task *t, void *arg)
 					    print_maps_line, NULL);
 }
 
+/*
+ * --quiet: count the tasks (and mappings) without decoding the messages,
+ * as task_proc_all --quiet reads its /proc files without parsing them.
+ */
+static int count_task(const struct nlmsghdr *nlh, void *arg)
+{
+	struct out *o = arg;
+	const struct nlattr *attr;
+	bool first = !o->open;
+	int rem;
+
+	o->open = false;
+	nla_for_each_attr(attr, genlmsg_attrdata(nlmsg_data(nlh), 0),
+			  genlmsg_attrlen(nlmsg_data(nlh), 0), rem) {
+		if (nla_type(attr) == TASKDIAG_A_TASK_CONT)
+			o->open = true;
+		else if (nla_type(attr) == TASKDIAG_A_TASK_VMA)
+			o->nvmas++;
+	}
+	if (first)
+		o->count++;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -276,6 +302,8 @@ int main(int argc, char **argv)
 					 strerror(-ret));
 		return 1;
 	}
+	if (o.quiet)
+		td->raw_cb = count_task;
 	ret = td_run(td, &req, cp, print_task, &o);
 	if (!ret && !o.quiet && !o.count)
 		print_header();

@@ -859,6 +859,12 @@ int td_recv_chunk(struct td *td, td_task_cb cb, void *arg)
 				ret = -EPROTO;
 				break;
 			}
+			if (td->raw_cb) {
+				td->stats.nmsg++;
+				if (td->raw_cb(nlh, arg) < 0)
+					ret = -ECANCELED;
+				break;
+			}
 			if (td_parse_task(nlh, &task)) {
 				ret = -EBADMSG;
 				break;

@@ -226,6 +226,13 @@ struct td_stats {
 	bool dump_intr;		/* NLM_F_DUMP_INTR seen */
 };
 
+/*
+ * Called for each task message, undecoded, instead of a td_task_cb when
+ * set in struct td: for readers that only count, as task_diag_all --quiet
+ * does. A negative return stops the reception.
+ */
+typedef int (*td_msg_cb)(const struct nlmsghdr *nlh, void *arg);
+
 struct td {
 	struct nl_sock *sk;
 	int family;
@@ -233,6 +240,7 @@ struct td {
 	bool peek;
 	uint32_t seq;		/* sequence number of the request in flight */
 	bool in_flight;		/* replies of that request are still due */
+	td_msg_cb raw_cb;	/* if set, messages are not decoded */
 	struct td_err err;
 	struct td_stats stats;
 };
