@@ -1385,15 +1385,17 @@ out:
  * @req: the request, allocated in .start and freed in .done
  * @next_nr: the id, in @req->ns, of the task whose data @cur points into,
  *	or from which to look for the next task of the set
+ * @split_tgid: tgid of the task @cur points into
  * @cur: where that task's data resumes
- * @cur_ino: pid inode of the task @cur points into, to tell it from a
- *	task that reused its pid
+ * @split_ino: pid inode of the task @cur points into, to tell it from a
+ *	task that reused its pid; 0 when no task is split
  */
 struct taskdiag_dump_ctx {
 	struct taskdiag_request *req;
 	u32 next_nr;
+	u32 split_tgid;
 	struct taskdiag_cursor cur;
-	u64 cur_ino;
+	u64 split_ino;
 };
 
 int taskdiag_nl_task_get_start(struct netlink_callback *cb)
@@ -1424,6 +1426,62 @@ int taskdiag_nl_task_get_start(struct netlink_callback *cb)
 	return 0;
 }
 
+/*
+ * The task split over messages ended before its next part: send that part
+ * empty, with pid and tgid only, so that a reader never waits for a part
+ * that will not come.
+ */
+static int taskdiag_end_split(struct sk_buff *skb, struct netlink_callback *cb,
+			      struct taskdiag_dump_ctx *ctx)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &taskdiag_nl_family, NLM_F_MULTI,
+			  TASKDIAG_CMD_TASK_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, TASKDIAG_A_TASK_PID, ctx->next_nr) ||
+	    nla_put_u32(skb, TASKDIAG_A_TASK_TGID, ctx->split_tgid)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	ctx->cur = (struct taskdiag_cursor){};
+	ctx->split_ino = 0;
+	return 0;
+}
+
+/* One task, or its next part; moves the dump's state past what went out. */
+static int taskdiag_dump_task(struct sk_buff *skb, struct netlink_callback *cb,
+			      struct taskdiag_dump_ctx *ctx,
+			      struct task_struct *task)
+{
+	struct taskdiag_cursor start = ctx->cur;
+	int err;
+
+	err = taskdiag_fill_task(skb, ctx->req, task, &ctx->cur,
+				 NETLINK_CB(cb->skb).portid,
+				 cb->nlh->nlmsg_seq, NLM_F_MULTI);
+	if (err == -EMSGSIZE) {
+		/* Unless the message was cancelled, a part went out. */
+		if (ctx->cur.group != start.group || ctx->cur.pos != start.pos) {
+			ctx->split_ino = taskdiag_pid_ino(task);
+			ctx->split_tgid = task_tgid_nr_ns(task, ctx->req->ns);
+		}
+		return err;
+	}
+	/* Reaped since it was found: as if it had not been. */
+	if (err == -ESRCH)
+		err = ctx->split_ino ? taskdiag_end_split(skb, cb, ctx) : 0;
+	if (err)
+		return err;
+	ctx->cur = (struct taskdiag_cursor){};
+	ctx->split_ino = 0;
+	ctx->next_nr++;
+	return 0;
+}
+
 int taskdiag_nl_task_get_dumpit(struct sk_buff *skb,
 				struct netlink_callback *cb)
 {
@@ -1432,31 +1490,32 @@ int taskdiag_nl_task_get_dumpit(struct sk_buff *skb,
 	taskdiag_iter_t *next = taskdiag_iters[req->strategy];
 	struct task_struct *task;
 	int err = 0;
+	u32 nr;
 
-	while ((task = next(req, &ctx->next_nr))) {
-		/* A task split over messages may have exited in between. */
-		if (taskdiag_pid_ino(task) != ctx->cur_ino)
-			ctx->cur = (struct taskdiag_cursor){};
-		err = taskdiag_fill_task(skb, req, task, &ctx->cur,
-					 NETLINK_CB(cb->skb).portid,
-					 cb->nlh->nlmsg_seq, NLM_F_MULTI);
-		if (err == -EMSGSIZE)
-			ctx->cur_ino = taskdiag_pid_ino(task);
-		put_task_struct(task);
-		if (err == -ESRCH)
-			err = 0;
-		if (err)
-			break;
-		ctx->cur = (struct taskdiag_cursor){};
-		ctx->next_nr++;
-
-		if (fatal_signal_pending(current)) {
-			err = -EINTR;
-			break;
+	do {
+		nr = ctx->next_nr;
+		task = next(req, &nr);
+		/* A task split over messages may have ended in between. */
+		if (ctx->split_ino &&
+		    (!task || nr != ctx->next_nr ||
+		     taskdiag_pid_ino(task) != ctx->split_ino)) {
+			err = taskdiag_end_split(skb, cb, ctx);
+			if (err)
+				break;
 		}
+		if (!task)
+			break;
+		ctx->next_nr = nr;
+		err = taskdiag_dump_task(skb, cb, ctx, task);
+		put_task_struct(task);
+		task = NULL;
+		if (!err && fatal_signal_pending(current))
+			err = -EINTR;
 		cond_resched();
-	}
+	} while (!err);
 
+	if (task)
+		put_task_struct(task);
 	/* With messages in the skb, -EMSGSIZE means "more to come". */
 	if (err == -EMSGSIZE && !skb->len)
 		NL_SET_ERR_MSG(cb->extack,
