@@ -974,7 +974,8 @@ static int stream_msg(const struct td_task *t, void *arg)
 
 /*
  * Killed after the first datagram, reaped or left a zombie: the dump ends
- * without error, and what came is in order.
+ * without error, what came is in order, and the task's last part (empty)
+ * has no cont: a reader merging parts does not wait for more.
  */
 static void check_exit_mid_dump(struct __test_metadata *_metadata,
 				struct td *td, pid_t pid, bool reap)
@@ -996,6 +997,7 @@ static void check_exit_mid_dump(struct __test_metadata *_metadata,
 		TD_LOG_ERR(td);
 		TH_LOG("%s", e.why);
 	}
+	EXPECT_FALSE(e.cont);
 	TH_LOG("%s: %u messages, %u mappings, the last %s cont",
 	       reap ? "reaped" : "zombie", e.msgs, e.vmas,
 	       e.cont ? "with" : "without");
