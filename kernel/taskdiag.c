@@ -1193,7 +1193,8 @@ static int taskdiag_fill_groups(struct taskdiag_fill *f, unsigned long groups,
 }
 
 /*
- * Put one message about @task, with its data from cursor @cur on.
+ * Put one message about @task, whose id in the request's namespace is
+ * @pid (as its iterator found it), with its data from cursor @cur on.
  * Returns 0 when the task's data is complete; -EMSGSIZE when the message
  * is full, either ending with the cont flag (@cur moved to where the next
  * part starts) or, if it would hold nothing of the task's data, cancelled;
@@ -1201,22 +1202,27 @@ static int taskdiag_fill_groups(struct taskdiag_fill *f, unsigned long groups,
  */
 static int taskdiag_fill_task(struct sk_buff *skb,
 			      const struct taskdiag_request *req,
-			      struct task_struct *task,
+			      struct task_struct *task, u32 pid,
 			      struct taskdiag_cursor *cur, u32 portid, u32 seq,
 			      int flags)
 {
 	struct taskdiag_fill f = { .skb = skb, .req = req, .task = task };
 	unsigned long groups = req->show & ~(BIT_ULL(cur->group) - 1);
 	struct rw_semaphore *exec_lock = NULL;
-	u32 pid = task_pid_nr_ns(task, req->ns);
 	u32 tgid = task_tgid_nr_ns(task, req->ns);
 	struct taskdiag_cursor start = *cur;
 	unsigned int empty;
 	void *hdr;
 	int err;
 
-	if (!pid || !tgid)
+	/* 0 once the task is reaped */
+	if (!tgid)
 		return -ESRCH;
+
+	const struct taskdiag_u32 ids[] = {
+		{ TASKDIAG_A_TASK_PID, pid },
+		{ TASKDIAG_A_TASK_TGID, tgid },
+	};
 
 	/*
 	 * As procfs does, decide access and read the protected data under
@@ -1236,8 +1242,7 @@ static int taskdiag_fill_task(struct sk_buff *skb,
 			  TASKDIAG_CMD_TASK_GET);
 	if (!hdr)
 		goto unlock;
-	if (nla_put_u32(skb, TASKDIAG_A_TASK_PID, pid) ||
-	    nla_put_u32(skb, TASKDIAG_A_TASK_TGID, tgid) ||
+	if (taskdiag_put_u32s(skb, ids, ARRAY_SIZE(ids)) ||
 	    (f.withheld && nla_put_u64_64bit(skb, TASKDIAG_A_TASK_WITHHELD,
 					     f.withheld, TASKDIAG_A_TASK_PAD)))
 		goto cancel;
@@ -1423,7 +1428,7 @@ int taskdiag_nl_task_get_doit(struct sk_buff *skb, struct genl_info *info)
 	err = -ENOMEM;
 	msg = genlmsg_new(TASKDIAG_DO_SIZE, GFP_KERNEL);
 	if (msg)
-		err = taskdiag_fill_task(msg, &req, task, &cur,
+		err = taskdiag_fill_task(msg, &req, task, nr, &cur,
 					 info->snd_portid, info->snd_seq, 0);
 	put_task_struct(task);
 	if (err) {
@@ -1519,7 +1524,7 @@ static int taskdiag_dump_task(struct sk_buff *skb, struct netlink_callback *cb,
 	struct taskdiag_cursor start = ctx->cur;
 	int err;
 
-	err = taskdiag_fill_task(skb, ctx->req, task, &ctx->cur,
+	err = taskdiag_fill_task(skb, ctx->req, task, ctx->next_nr, &ctx->cur,
 				 NETLINK_CB(cb->skb).portid,
 				 cb->nlh->nlmsg_seq, NLM_F_MULTI);
 	if (err == -EMSGSIZE) {
