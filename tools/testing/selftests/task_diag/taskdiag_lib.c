@@ -1027,25 +1027,37 @@ bool td_smaps_raw(unsigned int attr)
 }
 
 /*
- * One open/read/close, as a minimal ps would do. The comm may contain
- * anything, even ") ", so it ends at the last ')'.
+ * A small /proc file in one open/read/close, as a minimal ps reads it,
+ * NUL-terminated. Returns its length or a negative errno.
  */
+static ssize_t proc_read_small(const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	err = errno;
+	close(fd);
+	if (n < 0)
+		return -err;
+	buf[n] = '\0';
+	return n;
+}
+
+/* The comm may contain anything, even ") ", so it ends at the last ')'. */
 int proc_read_stat(const char *path, struct proc_stat *ps)
 {
 	char buf[1024], *p, *end;
 	unsigned long long v[20];
 	ssize_t n;
-	int fd, i;
+	int i;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	i = errno;
-	close(fd);
+	n = proc_read_small(path, buf, sizeof(buf));
 	if (n < 0)
-		return -i;
-	buf[n] = '\0';
+		return n;
 
 	p = strchr(buf, '(');
 	end = strrchr(buf, ')');
@@ -1080,17 +1092,10 @@ int proc_read_status(const char *path, const char *key, long *val)
 	char buf[4096], *p;
 	size_t klen = strlen(key);
 	ssize_t n;
-	int fd, err;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	err = errno;
-	close(fd);
+	n = proc_read_small(path, buf, sizeof(buf));
 	if (n < 0)
-		return -err;
-	buf[n] = '\0';
+		return n;
 	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
 		if (!strncmp(p, key, klen) && p[klen] == ':') {
 			*val = strtol(p + klen + 1, NULL, 10);
