@@ -1026,11 +1026,7 @@ bool td_smaps_raw(unsigned int attr)
 	       attr == TASKDIAG_A_VMA_STAT_PROTECTION_KEY;
 }
 
-/*
- * A small /proc file in one open/read/close, as a minimal ps reads it,
- * NUL-terminated. Returns its length or a negative errno.
- */
-static ssize_t proc_read_small(const char *path, char *buf, size_t size)
+ssize_t proc_read_small(const char *path, char *buf, size_t size)
 {
 	ssize_t n;
 	int fd, err;

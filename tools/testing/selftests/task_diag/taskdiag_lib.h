@@ -331,6 +331,11 @@ struct proc_stat {
 	unsigned long long start_ticks;
 };
 
+/*
+ * A small /proc file in one open/read/close, as a minimal ps reads it,
+ * NUL-terminated. Returns its length or a negative errno.
+ */
+ssize_t proc_read_small(const char *path, char *buf, size_t size);
 /* Parse the stat file at path. Returns 0 or a negative errno */
 int proc_read_stat(const char *path, struct proc_stat *ps);
 /* The numeric value of a "Key:\tvalue" line of a status file */

@@ -717,23 +717,6 @@ int write_full(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-static ssize_t read_file(const char *path, char *buf, size_t len)
-{
-	ssize_t n;
-	int fd, err;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	err = errno;
-	close(fd);
-	if (n < 0)
-		return -err;
-	buf[n] = '\0';
-	return n;
-}
-
 /* A number at the start of s, in base; -1 if there is none or it overflows */
 static int parse_ull(const char *s, int base, unsigned long long *v)
 {
@@ -782,7 +765,7 @@ int proc_read_cred(const char *path, struct proc_cred *pc)
 	buf = malloc(len);
 	if (!buf)
 		return -ENOMEM;
-	n = read_file(path, buf, len);
+	n = proc_read_small(path, buf, len);
 	if (n < 0) {
 		free(buf);
 		return n;
@@ -844,7 +827,7 @@ int proc_read_stat_fields(const char *path, unsigned long long *v)
 	ssize_t n;
 	int i;
 
-	n = read_file(path, buf, sizeof(buf));
+	n = proc_read_small(path, buf, sizeof(buf));
 	if (n < 0)
 		return n;
 	memset(v, 0, PROC_STAT_FIELDS * sizeof(*v));
@@ -873,7 +856,7 @@ int proc_read_io(const char *path, unsigned long long io[7])
 	ssize_t n;
 	int i;
 
-	n = read_file(path, buf, sizeof(buf));
+	n = proc_read_small(path, buf, sizeof(buf));
 	if (n < 0)
 		return n;
 	for (i = 0; i < 7; i++) {
@@ -960,7 +943,7 @@ int sysctl_set(const char *path, long val, long *old)
 	int fd, len;
 
 	if (old) {
-		if (read_file(path, buf, sizeof(buf)) < 0)
+		if (proc_read_small(path, buf, sizeof(buf)) < 0)
 			return -errno;
 		*old = strtol(buf, NULL, 10);
 	}
