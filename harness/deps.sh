@@ -15,6 +15,7 @@ packages=(
 	qemu-system-x86 busybox-static	# the test VM
 	libnl-3-dev libnl-genl-3-dev libcap-dev pkg-config	# selftests
 	procps strace		# used inside the guest
+	rsync			# kselftest install
 	gnuplot-nox		# make bench: the plot
 )
 

@@ -101,6 +101,15 @@ typedef bool (taskdiag_match_t)(const struct taskdiag_request *req,
 				struct task_struct *task);
 
 /*
+ * Pids looked at per RCU read-side section. A sparse set (the children of
+ * a childless process) is looked for among every pid of the namespace:
+ * the walk lets RCU and the scheduler in between batches, so that its
+ * read-side sections and non-preemptible stretches stay short whatever the
+ * namespace's size.
+ */
+#define TASKDIAG_PIDS_PER_RCU	256
+
+/*
  * The task with the smallest id >= *nr attached to a pid of the namespace
  * as @type (as PIDTYPE_TGID only if it leads its thread group) that
  * @match, if given, accepts.
@@ -110,6 +119,7 @@ static struct task_struct *taskdiag_next_by_pid(const struct taskdiag_request *r
 						taskdiag_match_t *match)
 {
 	struct task_struct *task = NULL;
+	unsigned int batch = 0;
 	struct pid *pid;
 
 	rcu_read_lock();
@@ -122,6 +132,13 @@ static struct task_struct *taskdiag_next_by_pid(const struct taskdiag_request *r
 		}
 		task = NULL;
 		(*nr)++;
+		if (++batch == TASKDIAG_PIDS_PER_RCU) {
+			/* The cursor is *nr: nothing to revalidate. */
+			rcu_read_unlock();
+			cond_resched();
+			rcu_read_lock();
+			batch = 0;
+		}
 	}
 	rcu_read_unlock();
 	return task;
@@ -199,30 +216,19 @@ static taskdiag_iter_t * const taskdiag_iters[] = {
 };
 
 /*
- * Access checks are evaluated for the captured credentials, not for
- * current: a later chunk runs in whoever reads the socket.
- */
-static bool taskdiag_cred_may_access(const struct cred *cred,
-				     struct task_struct *task, unsigned int mode)
-{
-	const struct cred *old = override_creds(cred);
-	bool allowed = ptrace_may_access(task, mode);
-
-	revert_creds(old);
-	return allowed;
-}
-
-/*
  * A check passes only if it passes for both the requester and the opener
  * of the socket, as netlink_ns_capable() does for capabilities: whoever
  * writes to a socket someone else opened gains nothing, and neither does
- * a process that dropped its privileges after opening one.
+ * a process that dropped its privileges after opening one. Both are
+ * decided for the captured credentials alone, never for current (a later
+ * chunk runs in whoever reads the socket, which may be the target itself),
+ * and leave no trace on current (no PF_SUPERPRIV, no audit record).
  */
 static bool taskdiag_may_access(const struct taskdiag_request *req,
 				struct task_struct *task, unsigned int mode)
 {
-	return taskdiag_cred_may_access(req->requester, task, mode) &&
-	       taskdiag_cred_may_access(req->opener, task, mode);
+	return ptrace_cred_may_access(req->requester, task, mode) &&
+	       ptrace_cred_may_access(req->opener, task, mode);
 }
 
 /*
@@ -247,15 +253,35 @@ struct taskdiag_cursor {
 };
 
 /**
+ * struct taskdiag_task_id - who a message is about, read before its fill
+ * @pid: id of the task in the request's namespace, as its iterator found it
+ * @tgid: id of its thread group there
+ * @ino: its pid's inode number (struct pid::ino), never reused
+ *
+ * Read before the data, so that a task reaped while its message is being
+ * filled still closes its parts under its own name.
+ */
+struct taskdiag_task_id {
+	u32 pid;
+	u32 tgid;
+	u64 ino;
+};
+
+/**
  * struct taskdiag_fill - one message about one task being filled
  * @skb: the message's buffer
  * @req: the request
  * @task: the task
+ * @id: the task's ids
  * @withheld: groups whose protected data the access rules deny
+ * @mm: the memory map to report, pinned when access to it was decided;
+ *	NULL if none is (not a leader, no map, or withheld)
+ * @exec_lock: the task's exec_update_lock while held for the decision
  * @pos: where the group being filled starts; when it returns -EMSGSIZE,
  *	where it resumes in the next message
  * @name: the name of the last file mapping put, of @name_file with the
- *	anonymous shmem name @name_anon
+ *	anonymous shmem name @name_anon, built in req->vma_name; valid while
+ *	@name_file is not NULL
  * @name_file: see @name
  * @name_anon: see @name
  */
@@ -263,7 +289,10 @@ struct taskdiag_fill {
 	struct sk_buff *skb;
 	const struct taskdiag_request *req;
 	struct task_struct *task;
+	struct taskdiag_task_id id;
 	u64 withheld;
+	struct mm_struct *mm;
+	struct rw_semaphore *exec_lock;
 	u64 pos;
 	const char *name;
 	const struct file *name_file;
@@ -414,7 +443,7 @@ static int taskdiag_fill_base(struct taskdiag_fill *f)
 	const struct taskdiag_u64 times[] = {
 		{ TASKDIAG_A_BASE_START_TIME,
 		  task->start_boottime + f->req->boottime_offset },
-		{ TASKDIAG_A_BASE_PID_INO, taskdiag_pid_ino(task) },
+		{ TASKDIAG_A_BASE_PID_INO, f->id.ino },
 	};
 
 	nest = nla_nest_start(skb, TASKDIAG_A_TASK_BASE);
@@ -882,6 +911,16 @@ static int taskdiag_put_vma_lines(struct sk_buff *skb,
 }
 
 /*
+ * Forget the name built last. The cache compares pointers, which hold only
+ * while the mmap lock keeps the mappings' files and anon names alive, and
+ * it points into a buffer that any other name overwrites.
+ */
+static void taskdiag_vma_name_forget(struct taskdiag_fill *f)
+{
+	f->name_file = NULL;
+}
+
+/*
  * Consecutive mappings of one file (a library's text, data...) have the
  * same name: build it once. The name maps shows for a file mapping
  * depends only on the file and on an anonymous shmem name.
@@ -892,8 +931,10 @@ static const char *taskdiag_vma_name(struct taskdiag_fill *f,
 	const struct anon_vma_name *anon;
 
 	/* Not the gate area either: it has no mm to ask for an anon name. */
-	if (!vma->vm_file)
+	if (!vma->vm_file) {
+		taskdiag_vma_name_forget(f);
 		return proc_vma_name(vma, f->req->vma_name, PATH_MAX);
+	}
 	anon = anon_vma_name(vma);
 	if (vma->vm_file != f->name_file || anon != f->name_anon) {
 		f->name = proc_vma_name(vma, f->req->vma_name, PATH_MAX);
@@ -988,15 +1029,17 @@ static int taskdiag_put_vma(struct taskdiag_fill *f, struct vm_area_struct *vma)
  * lock held and @vmi set to re-find the map at @addr, or an error with
  * the lock released.
  */
-static int taskdiag_yield_mmap_lock(struct mm_struct *mm,
+static int taskdiag_yield_mmap_lock(struct taskdiag_fill *f,
 				    struct vma_iterator *vmi,
 				    unsigned long addr)
 {
+	struct mm_struct *mm = f->mm;
 	int err;
 
 	if (!mmap_lock_is_contended(mm))
 		return 0;
 	mmap_read_unlock(mm);
+	taskdiag_vma_name_forget(f);
 	err = mmap_read_lock_killable(mm);
 	if (!err)
 		vma_iter_set(vmi, addr);
@@ -1023,9 +1066,10 @@ static int taskdiag_put_vma_item(struct taskdiag_fill *f,
  * ended, as reading /proc/PID/maps in several reads does. Like maps, the
  * gate area (x86's vsyscall page), which is not in the tree, comes last.
  */
-static int taskdiag_put_vmas(struct taskdiag_fill *f, struct mm_struct *mm)
+static int taskdiag_put_vmas(struct taskdiag_fill *f)
 {
 	bool walks = f->req->show & BIT_ULL(TASKDIAG_GROUP_VMA_STAT);
+	struct mm_struct *mm = f->mm;
 	unsigned long from = f->pos;
 	struct vm_area_struct *vma;
 	struct vma_iterator vmi;
@@ -1034,13 +1078,14 @@ static int taskdiag_put_vmas(struct taskdiag_fill *f, struct mm_struct *mm)
 	err = mmap_read_lock_killable(mm);
 	if (err)
 		return err;
+	taskdiag_vma_name_forget(f);
 	vma_iter_init(&vmi, mm, from);
 	for_each_vma(vmi, vma) {
 		err = taskdiag_put_vma_item(f, vma);
 		if (err)
 			goto unlock;
 		/* If that fails, the lock is no longer held. */
-		if (walks && taskdiag_yield_mmap_lock(mm, &vmi, vma->vm_end))
+		if (walks && taskdiag_yield_mmap_lock(f, &vmi, vma->vm_end))
 			return -EINTR;
 	}
 	vma = get_gate_vma(mm);
@@ -1051,25 +1096,17 @@ unlock:
 	return err;
 }
 
+static void taskdiag_exec_unlock(struct taskdiag_fill *f);
+
 /*
- * The memory map, taken as mm_access() takes it: the caller holds
- * exec_update_lock and checked access for this mm (f->withheld). Thread
- * strategies report it with the thread-group leader only.
+ * The memory map pinned when access to it was decided, as mm_access()
+ * pins it (see taskdiag_decide()). Page walks may take long: the target's
+ * exec, and whoever waits for its exec_update_lock, must not wait for them.
  */
 static int taskdiag_fill_vma(struct taskdiag_fill *f)
 {
-	struct mm_struct *mm;
-	int err;
-
-	if (f->withheld & BIT_ULL(TASKDIAG_GROUP_VMA) ||
-	    !thread_group_leader(f->task))
-		return 0;
-	mm = get_task_mm(f->task);
-	if (!mm)
-		return 0;
-	err = taskdiag_put_vmas(f, mm);
-	mmput(mm);
-	return err;
+	taskdiag_exec_unlock(f);
+	return f->mm ? taskdiag_put_vmas(f) : 0;
 }
 
 /* Whether the access rules of the vma groups apply: there is a map to show. */
@@ -1077,6 +1114,21 @@ static bool taskdiag_has_vmas(struct task_struct *task)
 {
 	return thread_group_leader(task) && !(task->flags & PF_KTHREAD) &&
 	       READ_ONCE(task->mm);
+}
+
+/*
+ * With exec_update_lock held and access decided: the map to report, if the
+ * task has one (it leads its group: thread strategies report the map with
+ * the leader) and it is not withheld. Decided here once: a thread that
+ * becomes the leader by an exec later in the fill gets no map unchecked.
+ */
+static struct mm_struct *taskdiag_pin_mm(struct taskdiag_fill *f)
+{
+	if (!(f->req->show & BIT_ULL(TASKDIAG_GROUP_VMA)) ||
+	    f->withheld & BIT_ULL(TASKDIAG_GROUP_VMA) ||
+	    !taskdiag_has_vmas(f->task))
+		return NULL;
+	return get_task_mm(f->task);
 }
 #else
 static void taskdiag_vma_flags_init(void)
@@ -1091,6 +1143,11 @@ static int taskdiag_fill_vma(struct taskdiag_fill *f)
 static bool taskdiag_has_vmas(struct task_struct *task)
 {
 	return false;
+}
+
+static struct mm_struct *taskdiag_pin_mm(struct taskdiag_fill *f)
+{
+	return NULL;
 }
 #endif /* CONFIG_PROC_PAGE_MONITOR */
 
@@ -1178,7 +1235,12 @@ static int taskdiag_fill_groups(struct taskdiag_fill *f, unsigned long groups,
 		f->pos = group == cur->group ? cur->pos : 0;
 		mark = skb_tail_pointer(f->skb);
 		err = taskdiag_groups[group].fill(f);
-		if (!err && !taskdiag_room_left(f->skb)) {
+		/*
+		 * Whether it is complete or continues, what the group put must
+		 * leave room for the cont flag; if not, it starts over from
+		 * where it started in this message, in the next one.
+		 */
+		if ((!err || err == -EMSGSIZE) && !taskdiag_room_left(f->skb)) {
 			nlmsg_trim(f->skb, mark);
 			f->pos = group == cur->group ? cur->pos : 0;
 			err = -EMSGSIZE;
@@ -1193,55 +1255,72 @@ static int taskdiag_fill_groups(struct taskdiag_fill *f, unsigned long groups,
 }
 
 /*
- * Put one message about @task, whose id in the request's namespace is
- * @pid (as its iterator found it), with its data from cursor @cur on.
- * Returns 0 when the task's data is complete; -EMSGSIZE when the message
- * is full, either ending with the cont flag (@cur moved to where the next
- * part starts) or, if it would hold nothing of the task's data, cancelled;
- * -ESRCH, with nothing put, if the task was reaped since it was found.
+ * Decide, under the task's exec_update_lock as procfs does, which groups'
+ * protected data the access rules withhold, and pin the map to report, so
+ * that an exec of a set-uid program cannot slip in between the decision
+ * and the data. The lock stays held while the groups that read protected
+ * data directly from the task (stat's I/O counters, as /proc/PID/io) are
+ * filled, and is let go before the map is walked.
+ */
+static int taskdiag_decide(struct taskdiag_fill *f, unsigned long groups)
+{
+	int err;
+
+	if (!taskdiag_checks_access(groups))
+		return 0;
+	f->exec_lock = &f->task->signal->exec_update_lock;
+	err = down_read_killable(f->exec_lock);
+	if (err) {
+		f->exec_lock = NULL;
+		return err;
+	}
+	f->withheld = taskdiag_withheld(f->req, f->task, groups);
+	f->mm = taskdiag_pin_mm(f);
+	return 0;
+}
+
+static void taskdiag_exec_unlock(struct taskdiag_fill *f)
+{
+	if (f->exec_lock)
+		up_read(f->exec_lock);
+	f->exec_lock = NULL;
+}
+
+/*
+ * Put one message about the task @id names, with its data from cursor
+ * @cur on. Returns 0 when the task's data is complete; -EMSGSIZE when the
+ * message is full, either ending with the cont flag (@cur moved to where
+ * the next part starts) or, if it would hold nothing of the task's data,
+ * cancelled.
  */
 static int taskdiag_fill_task(struct sk_buff *skb,
 			      const struct taskdiag_request *req,
-			      struct task_struct *task, u32 pid,
+			      struct task_struct *task,
+			      const struct taskdiag_task_id *id,
 			      struct taskdiag_cursor *cur, u32 portid, u32 seq,
 			      int flags)
 {
-	struct taskdiag_fill f = { .skb = skb, .req = req, .task = task };
+	struct taskdiag_fill f = { .skb = skb, .req = req, .task = task,
+				   .id = *id };
 	unsigned long groups = req->show & ~(BIT_ULL(cur->group) - 1);
-	struct rw_semaphore *exec_lock = NULL;
-	u32 tgid = task_tgid_nr_ns(task, req->ns);
+	const struct taskdiag_u32 ids[] = {
+		{ TASKDIAG_A_TASK_PID, id->pid },
+		{ TASKDIAG_A_TASK_TGID, id->tgid },
+	};
 	struct taskdiag_cursor start = *cur;
 	unsigned int empty;
 	void *hdr;
 	int err;
 
-	/* 0 once the task is reaped */
-	if (!tgid)
-		return -ESRCH;
-
-	const struct taskdiag_u32 ids[] = {
-		{ TASKDIAG_A_TASK_PID, pid },
-		{ TASKDIAG_A_TASK_TGID, tgid },
-	};
-
-	/*
-	 * As procfs does, decide access and read the protected data under
-	 * exec_update_lock, so that an exec of a set-uid program cannot
-	 * slip in between.
-	 */
-	if (taskdiag_checks_access(groups)) {
-		exec_lock = &task->signal->exec_update_lock;
-		err = down_read_killable(exec_lock);
-		if (err)
-			return err;
-		f.withheld = taskdiag_withheld(req, task, groups);
-	}
+	err = taskdiag_decide(&f, groups);
+	if (err)
+		return err;
 
 	err = -EMSGSIZE;
 	hdr = genlmsg_put(skb, portid, seq, &taskdiag_nl_family, flags,
 			  TASKDIAG_CMD_TASK_GET);
 	if (!hdr)
-		goto unlock;
+		goto out;
 	if (taskdiag_put_u32s(skb, ids, ARRAY_SIZE(ids)) ||
 	    (f.withheld && nla_put_u64_64bit(skb, TASKDIAG_A_TASK_WITHHELD,
 					     f.withheld, TASKDIAG_A_TASK_PAD)))
@@ -1249,22 +1328,38 @@ static int taskdiag_fill_task(struct sk_buff *skb,
 	empty = skb->len;
 
 	err = taskdiag_fill_groups(&f, groups, cur);
-	if (err == -EMSGSIZE && skb->len > empty) {
-		/* The room for it was kept. */
-		nla_put_flag(skb, TASKDIAG_A_TASK_CONT);
-	} else if (err) {
-		*cur = start;
-		goto cancel;
+	/* The groups left room for the flag. */
+	if (err == -EMSGSIZE && skb->len > empty &&
+	    !nla_put_flag(skb, TASKDIAG_A_TASK_CONT)) {
+		genlmsg_end(skb, hdr);
+		goto out;
 	}
-	genlmsg_end(skb, hdr);
-	goto unlock;
-
+	if (!err) {
+		genlmsg_end(skb, hdr);
+		goto out;
+	}
+	*cur = start;
 cancel:
 	genlmsg_cancel(skb, hdr);
-unlock:
-	if (exec_lock)
-		up_read(exec_lock);
+out:
+	taskdiag_exec_unlock(&f);
+	if (f.mm)
+		mmput(f.mm);
 	return err;
+}
+
+/*
+ * The ids of a task found by an iterator as @pid; false if it was reaped
+ * since (its pids are detached then).
+ */
+static bool taskdiag_task_id(struct task_struct *task,
+			     const struct taskdiag_request *req, u32 pid,
+			     struct taskdiag_task_id *id)
+{
+	id->pid = pid;
+	id->tgid = task_tgid_nr_ns(task, req->ns);
+	id->ino = taskdiag_pid_ino(task);
+	return id->tgid && id->ino;
 }
 
 /* The process named by the pid attribute, for the strategies that need one. */
@@ -1403,15 +1498,49 @@ static int taskdiag_request_init(struct taskdiag_request *req,
  */
 #define TASKDIAG_VMA_DUMP_SIZE	(PATH_MAX + SZ_1K)
 
-/* Room for a do's reply: what a reader's 32 KiB dump buffer would hold. */
-#define TASKDIAG_DO_SIZE	SKB_WITH_OVERHEAD(32768)
+/*
+ * A do's reply is built in the first of these buffers that holds it: one
+ * page for most tasks, and at most what a reader's 32 KiB dump buffer
+ * holds, no more (the allocation is exactly 32 KiB, order 3).
+ */
+static const unsigned int taskdiag_do_sizes[] = {
+	NLMSG_GOODSIZE,
+	SKB_WITH_OVERHEAD(SZ_32K),
+};
+
+/* The reply to a do in a buffer that holds @size bytes, not one more. */
+static int taskdiag_do_reply(struct sk_buff **msgp, unsigned int size,
+			     const struct taskdiag_request *req,
+			     struct task_struct *task,
+			     const struct taskdiag_task_id *id,
+			     const struct genl_info *info)
+{
+	struct taskdiag_cursor cur = {};
+	struct sk_buff *msg;
+	int err;
+
+	msg = alloc_skb(size, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	/* alloc_skb() rounds the buffer up: use what was asked for only. */
+	skb_reserve(msg, skb_tailroom(msg) - size);
+	err = taskdiag_fill_task(msg, req, task, id, &cur, info->snd_portid,
+				 info->snd_seq, 0);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	*msgp = msg;
+	return 0;
+}
 
 int taskdiag_nl_task_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct taskdiag_cursor cur = {};
 	struct taskdiag_request req = {};
+	struct taskdiag_task_id id;
 	struct task_struct *task;
 	struct sk_buff *msg;
+	unsigned int i;
 	u32 nr = 0;
 	int err;
 
@@ -1424,21 +1553,17 @@ int taskdiag_nl_task_get_doit(struct sk_buff *skb, struct genl_info *info)
 	task = taskdiag_next_one(&req, &nr);
 	if (!task)
 		goto out;
-
-	err = -ENOMEM;
-	msg = genlmsg_new(TASKDIAG_DO_SIZE, GFP_KERNEL);
-	if (msg)
-		err = taskdiag_fill_task(msg, &req, task, nr, &cur,
-					 info->snd_portid, info->snd_seq, 0);
+	err = -EMSGSIZE;
+	for (i = 0; err == -EMSGSIZE && i < ARRAY_SIZE(taskdiag_do_sizes); i++)
+		err = taskdiag_task_id(task, &req, nr, &id) ?
+		      taskdiag_do_reply(&msg, taskdiag_do_sizes[i], &req,
+					task, &id, info) : -ESRCH;
 	put_task_struct(task);
-	if (err) {
-		nlmsg_free(msg);
-		if (err == -EMSGSIZE)
-			GENL_SET_ERR_MSG(info,
-					 "task data does not fit one message, use a dump");
-		goto out;
-	}
-	err = genlmsg_reply(msg, info);
+	if (err == -EMSGSIZE)
+		GENL_SET_ERR_MSG(info,
+				 "task data does not fit one message, use a dump");
+	if (!err)
+		err = genlmsg_reply(msg, info);
 out:
 	taskdiag_request_release(&req);
 	return err;
@@ -1522,16 +1647,18 @@ static int taskdiag_dump_task(struct sk_buff *skb, struct netlink_callback *cb,
 			      struct task_struct *task)
 {
 	struct taskdiag_cursor start = ctx->cur;
-	int err;
+	struct taskdiag_task_id id;
+	int err = -ESRCH;
 
-	err = taskdiag_fill_task(skb, ctx->req, task, ctx->next_nr, &ctx->cur,
-				 NETLINK_CB(cb->skb).portid,
-				 cb->nlh->nlmsg_seq, NLM_F_MULTI);
+	if (taskdiag_task_id(task, ctx->req, ctx->next_nr, &id))
+		err = taskdiag_fill_task(skb, ctx->req, task, &id, &ctx->cur,
+					 NETLINK_CB(cb->skb).portid,
+					 cb->nlh->nlmsg_seq, NLM_F_MULTI);
 	if (err == -EMSGSIZE) {
 		/* Unless the message was cancelled, a part went out. */
 		if (ctx->cur.group != start.group || ctx->cur.pos != start.pos) {
-			ctx->split_ino = taskdiag_pid_ino(task);
-			ctx->split_tgid = task_tgid_nr_ns(task, ctx->req->ns);
+			ctx->split_ino = id.ino;
+			ctx->split_tgid = id.tgid;
 		}
 		return err;
 	}
