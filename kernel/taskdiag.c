@@ -860,10 +860,15 @@ static void __init taskdiag_vma_flags_init(void)
 		for (flag = 0; flag < ARRAY_SIZE(taskdiag_vma_flag_codes); flag++)
 			if (!strcmp(code, taskdiag_vma_flag_codes[flag]))
 				break;
-		/* A new code in smaps needs a new value in the spec. */
-		if (WARN(flag == ARRAY_SIZE(taskdiag_vma_flag_codes),
-			 "taskdiag: no vma-flag for VmFlags code %s\n", code))
-			continue;
+		/*
+		 * A code smaps gained before the spec did: readers see that a
+		 * mapping has such a flag, and smaps says which.
+		 */
+		if (flag == ARRAY_SIZE(taskdiag_vma_flag_codes)) {
+			pr_info("taskdiag: VmFlags code %s reported as unknown\n",
+				code);
+			flag = TASKDIAG_VMA_FLAG_UNKNOWN;
+		}
 		taskdiag_vma_flag_of_bit[bit] = BIT_ULL(flag);
 	}
 }

@@ -108,8 +108,8 @@ enum taskdiag_sched_policy {
  * enum taskdiag_vma_flag - Properties of a mapping, one for each two-letter
  *   code the VmFlags line of /proc/PID/smaps can show on 6.12 (the code begins
  *   each entry's doc). The values are fixed for good; a kernel flag without a
- *   code is never reported. The flags attribute of a vma carries 1 << value
- *   for each.
+ *   code is never reported, one whose code has no value here is reported as
+ *   unknown. The flags attribute of a vma carries 1 << value for each.
  * @TASKDIAG_VMA_FLAG_READ: rd: Readable (VM_READ).
  * @TASKDIAG_VMA_FLAG_WRITE: wr: Writable (VM_WRITE).
  * @TASKDIAG_VMA_FLAG_EXEC: ex: Executable (VM_EXEC).
@@ -158,6 +158,9 @@ enum taskdiag_sched_policy {
  * @TASKDIAG_VMA_FLAG_DROPPABLE: dp: Droppable under memory pressure
  *   (VM_DROPPABLE).
  * @TASKDIAG_VMA_FLAG_SEALED: sl: Sealed against changes (VM_SEALED).
+ * @TASKDIAG_VMA_FLAG_UNKNOWN: The mapping has a flag whose smaps code this
+ *   version of the enum has no value for (one a later kernel added before its
+ *   spec did): its code is on the VmFlags line of smaps.
  */
 enum taskdiag_vma_flag {
 	TASKDIAG_VMA_FLAG_READ,
@@ -197,6 +200,7 @@ enum taskdiag_vma_flag {
 	TASKDIAG_VMA_FLAG_SHADOW_STACK,
 	TASKDIAG_VMA_FLAG_DROPPABLE,
 	TASKDIAG_VMA_FLAG_SEALED,
+	TASKDIAG_VMA_FLAG_UNKNOWN,
 };
 
 enum {
