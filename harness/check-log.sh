@@ -1,14 +1,19 @@
 #!/bin/sh
 # Look for kernel problem reports in the logs of one harness/vm-run.sh run.
-#   harness/check-log.sh OUTDIR
+#   harness/check-log.sh [--kmemleak] OUTDIR
 # Scans the guest's dmesg (OUTDIR/share/dmesg, or OUTDIR/console.log when
 # the guest died before saving it) and kmemleak output (OUTDIR/share/
 # kmemleak) for BUG/WARNING/KASAN/UBSAN/lockdep/Oops/leak reports.
+# With --kmemleak, a guest whose kmemleak did not scan after the command
+# (OUTDIR/share/kmemleak-state, written by the guest's init) fails too:
+# "never scanned" must not read as "no leaks".
 # Prints each report with the lines that follow it and exits 1 if any;
 # otherwise prints "kernel log clean" and exits 0. Exit 2: no log found.
 set -eu
 
-out=${1:?usage: $0 OUTDIR}
+need_kmemleak=no
+[ "${1:-}" != --kmemleak ] || { need_kmemleak=yes; shift; }
+out=${1:?usage: $0 [--kmemleak] OUTDIR}
 log=$out/share/dmesg
 [ -s "$log" ] || log=$out/console.log
 [ -s "$log" ] || { echo "check-log: no dmesg or console.log in $out" >&2; exit 2; }
@@ -34,5 +39,13 @@ for f in "$log" "$out/share/kmemleak"; do
     echo "check-log: (end of excerpt; full log: $f)"
 done
 
-[ $found = 0 ] && echo "kernel log clean ($log)"
+if [ $need_kmemleak = yes ]; then
+    state=$(cat "$out/share/kmemleak-state" 2>/dev/null || echo "no state: kernel without kmemleak, or the guest died")
+    if [ "$state" != scanned ]; then
+        echo "check-log: kmemleak did not scan after the command ($state)"
+        found=1
+    fi
+fi
+
+[ $found = 0 ] && echo "kernel log clean ($log; kmemleak required: $need_kmemleak)"
 exit $found

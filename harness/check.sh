@@ -7,7 +7,8 @@
 #
 # Usage: harness/check.sh
 # CHECK_TESTS="task_diag:basic ..." runs only those kselftest programs;
-# CHECK_TIMEOUT=seconds changes the guest's time limit (default 1500).
+# CHECK_TIMEOUT=seconds changes the guest's time limit (default 1500);
+# CHECK_APPEND="..." adds to the guest kernel's command line.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -32,36 +33,68 @@ check() { # name, command...
 
 echo "  VM      debug kernel: kselftest task_diag (output in $out)"
 rm -rf "$out"
+limit=${CHECK_TIMEOUT:-1500}
 status=0
-"$top/harness/vm-run.sh" --timeout "${CHECK_TIMEOUT:-1500}" --mem 3G \
+"$top/harness/vm-run.sh" --timeout "$limit" --mem 3G \
+	${CHECK_APPEND:+--append "$CHECK_APPEND"} \
 	"$BUILD/obj-debug/arch/x86/boot/bzImage" \
 	"$out" -- "$top/harness/guest-check.sh" "$BUILD/kselftest" "$tree" \
-	${CHECK_TESTS:-} ||
+	"$limit" ${CHECK_TESTS:-} ||
 	status=$?
-echo "  VM      guest exited with status $status"
+case $status in
+0) result PASS guest ;;
+124) result FAIL guest "timed out after $limit s: the suite was cut off; see $out/console.log" ;;
+125) result FAIL guest "the guest died without an exit status (panic, crash); see $out/console.log" ;;
+*) result FAIL guest "the command in the guest exited with status $status" ;;
+esac
 
 # Results of the kselftest TAP output: a line per test case; a program
 # that failed without a failing test case (crash, timeout) counts as one
-# failure. A skip is a failure too: the check kernel has all the suite needs.
+# failure, and so does one that reported fewer cases than its plan (1..N)
+# or no result line from the runner (cut off). A skip is a failure too:
+# the check kernel has all the suite needs.
 awk '
-/^# selftests: task_diag: / { prog = $4; bad = 0; next }
-/^# (not )?ok [0-9]+ / {
+function close_prog() {
+	if (prog == "")
+		return
+	if (plan < 0)
+		printf "FAIL task_diag/%s: no TAP plan: the program did not start\n", prog
+	else if (cases < plan)
+		printf "FAIL task_diag/%s: %d of %d test cases reported: cut off\n", prog, cases, plan
+	if (!ended)
+		printf "FAIL task_diag/%s: no result from the runner: cut off\n", prog
+	prog = ""
+}
+/^# selftests: task_diag: / { close_prog(); prog = $4; bad = 0; plan = -1; cases = 0; ended = 0; next }
+/^# 1\.\.[0-9]+$/ && prog != "" && plan < 0 { plan = substr($2, 4) + 0; next }
+/^# (not )?ok [0-9]+ / && prog != "" {
 	line = substr($0, 3)
 	ok = (line ~ /^ok/) && (line !~ /# SKIP/)
 	sub(/^(not )?ok [0-9]+ /, "", line)
 	printf "%s task_diag/%s: %s\n", ok ? "PASS" : "FAIL", prog, line
+	cases++
 	if (!ok)
 		bad++
 	next
 }
-/^not ok [0-9]+ selftests: task_diag: / && !bad {
-	printf "FAIL task_diag/%s: program failed (%s)\n", $6, $0
+/^(not )?ok [0-9]+ selftests: task_diag: / && prog != "" {
+	ended = 1
+	if ($1 == "not" && !bad)
+		printf "FAIL task_diag/%s: program failed (%s)\n", prog, $0
+	close_prog()
 }
-/^RESULT / { sub(/^RESULT /, ""); print }' "$out/share/output" 2>/dev/null | tee -a "$results" || true
-grep -q '^# selftests: task_diag: ' "$out/share/output" 2>/dev/null ||
-	result FAIL kselftest "no test ran; see $out/console.log"
+/^RESULT / { sub(/^RESULT /, ""); print }
+END { close_prog() }' "$out/share/output" 2>/dev/null | tee -a "$results" || true
 
-check kernel-log "$top/harness/check-log.sh" "$out"
+# Every program asked for must have started.
+for t in ${CHECK_TESTS:-$(cat "$BUILD/kselftest/kselftest-list.txt")}; do
+	grep -qx "# selftests: task_diag: ${t#task_diag:}" "$out/share/output" 2>/dev/null ||
+		result FAIL "task_diag/${t#task_diag:}" "never started; see $out/console.log"
+done
+grep -q '^RESULT .*ynl-cli' "$out/share/output" 2>/dev/null ||
+	result FAIL ynl-cli "no result: harness/ynl-check.py did not run"
+
+check kernel-log "$top/harness/check-log.sh" --kmemleak "$out"
 check checkpatch "$top/harness/checkpatch.sh"
 check generated-files "$top/harness/regen.sh" --check
 

@@ -1,17 +1,40 @@
 #!/bin/bash
 # Runs inside the debug guest for make check: the task_diag kselftests with
 # the kselftest runner, then harness/ynl-check.py: the kernel's own YNL
-# library decodes dumps of each strategy.
+# library decodes dumps of each strategy. Exits non-zero if either failed.
 #
-# Usage (in the guest): harness/guest-check.sh KSELFTEST_DIR KERNEL_TREE [TEST...]
-# TESTs (e.g. task_diag:basic) limit the kselftests to those programs.
+# Usage (in the guest): harness/guest-check.sh KSELFTEST_DIR KERNEL_TREE LIMIT [TEST...]
+# LIMIT is the guest's time limit in seconds: shortly before it, the tasks
+# blocked in the kernel are dumped to the kernel log (sysrq w), so that a
+# deadlock in a killable sleep, which the hung-task detector ignores, shows
+# where it waits. TESTs (e.g. task_diag:basic) limit the kselftests to
+# those programs.
 set -u
 kselftest=$1
 tree=$2
-shift 2
+limit=$3
+shift 3
 runner_args=(-c task_diag)
 [ $# -eq 0 ] || runner_args=($(printf -- '-t %s ' "$@"))
 
-(cd "$kselftest" && ./run_kselftest.sh "${runner_args[@]}")
+start=$(cut -d. -f1 /proc/uptime)
+(
+	sleep $((limit - start > 120 ? limit - start - 60 : 60))
+	echo "guest-check: 60 s before the time limit: dumping blocked tasks"
+	echo w > /proc/sysrq-trigger
+) &
+watchdog=$!
 
-python3 "$(dirname "$0")/ynl-check.py" "$tree"
+rc=0
+(cd "$kselftest" && ./run_kselftest.sh "${runner_args[@]}") || rc=1
+
+ynl=0
+python3 "$(dirname "$0")/ynl-check.py" "$tree" || ynl=$?
+if [ $ynl -ne 0 ]; then
+	echo "RESULT FAIL ynl-cli: ynl-check.py exited with status $ynl"
+	rc=1
+fi
+
+pkill -P $watchdog 2>/dev/null
+kill $watchdog 2>/dev/null
+exit $rc
