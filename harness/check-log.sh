@@ -39,6 +39,19 @@ for f in "$log" "$out/share/kmemleak"; do
     echo "check-log: (end of excerpt; full log: $f)"
 done
 
+# A stall or lockup report is a failure whatever its cause; but a guest
+# whose virtual CPUs the host did not run for a while (an overloaded host:
+# TCG runs each on a host thread) reports starved kthreads and says so
+# with "hrtimer: interrupt took". Point at that, so that a reader can tell
+# host starvation from a stall of the kernel's own making, whose report
+# shows the looping code in its backtrace.
+if [ $found = 1 ] && grep -qE 'stall|starved|soft lockup' "$log" &&
+	grep -q 'hrtimer: interrupt took' "$log"; then
+    echo "check-log: note: the guest also logged 'hrtimer: interrupt took':" \
+        "its CPUs were not run by the host for a while; if the report's" \
+        "backtraces show no looping kernel code, the host was overloaded"
+fi
+
 if [ $need_kmemleak = yes ]; then
     state=$(cat "$out/share/kmemleak-state" 2>/dev/null || echo "no state: kernel without kmemleak, or the guest died")
     if [ "$state" != scanned ]; then

@@ -21,6 +21,7 @@
 
 #include <linux/cred.h>
 #include <linux/delayacct.h>
+#include <linux/fs_struct.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/pid_namespace.h>
@@ -72,6 +73,8 @@
  * @taskstats: scratch space to add up delay accounting in, if asked for
  * @vma_name: scratch space (PATH_MAX) to build mapping names in, if asked
  *	for; a dump's chunks run one at a time
+ * @root: the requester's root, which mapping names are relative to, as
+ *	/proc/PID/maps shows them to it; if mappings are asked for
  */
 struct taskdiag_request {
 	struct pid_namespace *ns;
@@ -83,6 +86,7 @@ struct taskdiag_request {
 	u64 boottime_offset;
 	struct taskstats *taskstats;
 	char *vma_name;
+	struct path root;
 };
 
 /*
@@ -938,11 +942,13 @@ static const char *taskdiag_vma_name(struct taskdiag_fill *f,
 	/* Not the gate area either: it has no mm to ask for an anon name. */
 	if (!vma->vm_file) {
 		taskdiag_vma_name_forget(f);
-		return proc_vma_name(vma, f->req->vma_name, PATH_MAX);
+		return proc_vma_name(vma, &f->req->root, f->req->vma_name,
+				     PATH_MAX);
 	}
 	anon = anon_vma_name(vma);
 	if (vma->vm_file != f->name_file || anon != f->name_anon) {
-		f->name = proc_vma_name(vma, f->req->vma_name, PATH_MAX);
+		f->name = proc_vma_name(vma, &f->req->root, f->req->vma_name,
+					PATH_MAX);
 		f->name_file = vma->vm_file;
 		f->name_anon = anon;
 	}
@@ -1442,6 +1448,8 @@ static int taskdiag_parse_creds(struct taskdiag_request *req,
 
 static void taskdiag_request_release(struct taskdiag_request *req)
 {
+	if (req->root.mnt)
+		path_put(&req->root);
 	kfree(req->vma_name);
 	kfree(req->taskstats);
 	put_pid(req->target);
@@ -1477,6 +1485,8 @@ static int taskdiag_request_init(struct taskdiag_request *req,
 		req->vma_name = kmalloc(PATH_MAX, GFP_KERNEL);
 		if (!req->vma_name)
 			return -ENOMEM;
+		/* Later chunks run in whoever reads: keep the requester's root. */
+		get_fs_root(current->fs, &req->root);
 	}
 	/* What /proc would add for the requester's time namespace. */
 	req->boottime_offset = timens_add_boottime_ns(0);

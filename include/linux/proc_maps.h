@@ -10,6 +10,7 @@
 
 #include <linux/types.h>
 
+struct path;
 struct vm_area_struct;
 
 /**
@@ -66,7 +67,8 @@ struct proc_vma_stats {
 };
 
 #ifdef CONFIG_PROC_PAGE_MONITOR
-const char *proc_vma_name(struct vm_area_struct *vma, char *buf, size_t size);
+const char *proc_vma_name(struct vm_area_struct *vma, const struct path *root,
+			  char *buf, size_t size);
 const char *proc_vma_flag_code(unsigned int bit);
 void proc_vma_stats(struct vm_area_struct *vma, struct proc_vma_stats *stats);
 #endif
