@@ -23,8 +23,11 @@
 #include <linux/delayacct.h>
 #include <linux/fs_struct.h>
 #include <linux/kthread.h>
+#include <linux/magic.h>
 #include <linux/mm.h>
+#include <linux/namei.h>
 #include <linux/pid_namespace.h>
+#include <linux/proc_fs.h>
 #include <linux/proc_maps.h>
 #include <linux/ptrace.h>
 #include <linux/sched/cputime.h>
@@ -75,6 +78,9 @@
  *	for; a dump's chunks run one at a time
  * @root: the requester's root, which mapping names are relative to, as
  *	/proc/PID/maps shows them to it; if mappings are asked for
+ * @proc: the procfs instance at /proc from the requester's root, whose
+ *	hidepid= rules say which tasks the reply may show; none if there is
+ *	no procfs there
  */
 struct taskdiag_request {
 	struct pid_namespace *ns;
@@ -87,6 +93,7 @@ struct taskdiag_request {
 	struct taskstats *taskstats;
 	char *vma_name;
 	struct path root;
+	struct path proc;
 };
 
 /*
@@ -261,6 +268,8 @@ struct taskdiag_cursor {
  * @pid: id of the task in the request's namespace, as its iterator found it
  * @tgid: id of its thread group there
  * @ino: its pid's inode number (struct pid::ino), never reused
+ * @listed_only: the requester's /proc lists the task but shows nothing of
+ *	it (hidepid=noaccess): the message carries its ids only
  *
  * Read before the data, so that a task reaped while its message is being
  * filled still closes its parts under its own name.
@@ -269,6 +278,7 @@ struct taskdiag_task_id {
 	u32 pid;
 	u32 tgid;
 	u64 ino;
+	bool listed_only;
 };
 
 /**
@@ -1297,6 +1307,32 @@ static void taskdiag_exec_unlock(struct taskdiag_fill *f)
 	f->exec_lock = NULL;
 }
 
+/* A task the requester's /proc lists but shows nothing of. */
+static int taskdiag_fill_listed(struct sk_buff *skb,
+				const struct taskdiag_request *req,
+				const struct taskdiag_task_id *id, u32 portid,
+				u32 seq, int flags)
+{
+	const struct taskdiag_u32 ids[] = {
+		{ TASKDIAG_A_TASK_PID, id->pid },
+		{ TASKDIAG_A_TASK_TGID, id->tgid },
+	};
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &taskdiag_nl_family, flags,
+			  TASKDIAG_CMD_TASK_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (taskdiag_put_u32s(skb, ids, ARRAY_SIZE(ids)) ||
+	    nla_put_u64_64bit(skb, TASKDIAG_A_TASK_WITHHELD, req->show,
+			      TASKDIAG_A_TASK_PAD)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
 /*
  * Put one message about the task @id names, with its data from cursor
  * @cur on. Returns 0 when the task's data is complete; -EMSGSIZE when the
@@ -1323,6 +1359,8 @@ static int taskdiag_fill_task(struct sk_buff *skb,
 	void *hdr;
 	int err;
 
+	if (id->listed_only)
+		return taskdiag_fill_listed(skb, req, id, portid, seq, flags);
 	err = taskdiag_decide(&f, groups);
 	if (err)
 		return err;
@@ -1360,17 +1398,44 @@ out:
 }
 
 /*
+ * What the requester's /proc shows of @task, to both the requester and the
+ * opener. With no procfs there, the strictest reading (hidepid=ptraceable).
+ */
+static enum proc_pid_visibility
+taskdiag_visibility(const struct taskdiag_request *req, struct task_struct *task)
+{
+	struct super_block *sb = req->proc.mnt ? req->proc.mnt->mnt_sb : NULL;
+	enum proc_pid_visibility vis;
+
+	if (!sb)
+		return taskdiag_may_access(req, task, PTRACE_MODE_READ_FSCREDS) ?
+		       PROC_PID_VISIBLE : PROC_PID_HIDDEN;
+	vis = min(proc_pid_visibility(sb, req->requester, task),
+		  proc_pid_visibility(sb, req->opener, task));
+	/*
+	 * /proc lists threads only in /proc/PID/task, which cannot be read
+	 * when /proc/PID cannot.
+	 */
+	if (vis == PROC_PID_LISTED && taskdiag_per_thread(req))
+		vis = PROC_PID_HIDDEN;
+	return vis;
+}
+
+/*
  * The ids of a task found by an iterator as @pid; false if it was reaped
- * since (its pids are detached then).
+ * since (its pids are detached then) or the requester's /proc hides it.
  */
 static bool taskdiag_task_id(struct task_struct *task,
 			     const struct taskdiag_request *req, u32 pid,
 			     struct taskdiag_task_id *id)
 {
+	enum proc_pid_visibility vis = taskdiag_visibility(req, task);
+
 	id->pid = pid;
 	id->tgid = task_tgid_nr_ns(task, req->ns);
 	id->ino = taskdiag_pid_ino(task);
-	return id->tgid && id->ino;
+	id->listed_only = vis == PROC_PID_LISTED;
+	return id->tgid && id->ino && vis != PROC_PID_HIDDEN;
 }
 
 /* The process named by the pid attribute, for the strategies that need one. */
@@ -1400,7 +1465,8 @@ static int taskdiag_parse_target(struct taskdiag_request *req,
 
 	rcu_read_lock();
 	task = pid_task(find_pid_ns(nla_get_u32(attr), req->ns), PIDTYPE_PID);
-	if (task)
+	/* What the requester's /proc hides does not exist for it. */
+	if (task && taskdiag_visibility(req, task) != PROC_PID_HIDDEN)
 		req->target = get_pid(task_tgid(task));
 	rcu_read_unlock();
 	if (!req->target) {
@@ -1431,6 +1497,23 @@ static int taskdiag_parse_pidns(struct taskdiag_request *req,
 	return 0;
 }
 
+/*
+ * The procfs instance the requester uses as /proc: the one mounted at
+ * /proc from its root when the request arrives, if any.
+ */
+static void taskdiag_parse_procfs(struct taskdiag_request *req)
+{
+	struct path path;
+
+	if (kern_path("/proc", LOOKUP_FOLLOW, &path))
+		return;
+	if (path.mnt->mnt_sb->s_magic == PROC_SUPER_MAGIC &&
+	    path.dentry == path.mnt->mnt_root)
+		req->proc = path;
+	else
+		path_put(&path);
+}
+
 static int taskdiag_parse_creds(struct taskdiag_request *req,
 				struct sk_buff *skb,
 				struct netlink_ext_ack *extack)
@@ -1448,6 +1531,8 @@ static int taskdiag_parse_creds(struct taskdiag_request *req,
 
 static void taskdiag_request_release(struct taskdiag_request *req)
 {
+	if (req->proc.mnt)
+		path_put(&req->proc);
 	if (req->root.mnt)
 		path_put(&req->root);
 	kfree(req->vma_name);
@@ -1503,6 +1588,7 @@ static int taskdiag_request_init(struct taskdiag_request *req,
 	err = taskdiag_parse_creds(req, skb, info->extack);
 	if (err)
 		return err;
+	taskdiag_parse_procfs(req);
 	return taskdiag_parse_target(req, info);
 }
 
