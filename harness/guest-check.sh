@@ -18,10 +18,11 @@ runner_args=(-c task_diag)
 [ $# -eq 0 ] || runner_args=($(printf -- '-t %s ' "$@"))
 
 start=$(cut -d. -f1 /proc/uptime)
+# If the sleep is killed (the suite ended), nothing is dumped.
 (
-	sleep $((limit - start > 120 ? limit - start - 60 : 60))
-	echo "guest-check: 60 s before the time limit: dumping blocked tasks"
-	echo w > /proc/sysrq-trigger
+	sleep $((limit - start > 120 ? limit - start - 60 : 60)) &&
+		echo "guest-check: 60 s before the time limit: dumping blocked tasks" &&
+		echo w > /proc/sysrq-trigger
 ) &
 watchdog=$!
 
@@ -36,5 +37,4 @@ if [ $ynl -ne 0 ]; then
 fi
 
 pkill -P $watchdog 2>/dev/null
-kill $watchdog 2>/dev/null
 exit $rc
