@@ -257,10 +257,13 @@ static bool taskdiag_room_left(const struct sk_buff *skb)
  * struct taskdiag_cursor - where a task's data resumes in its next message
  * @group: the first group (enum taskdiag_group) still to be filled
  * @pos: where that group resumes, in its own terms; 0 for its start
+ * @exec_id: the task's self_exec_id when the part before was filled: a
+ *	memory map resumes only in the image it began in
  */
 struct taskdiag_cursor {
 	u32 group;
 	u64 pos;
+	u64 exec_id;
 };
 
 /**
@@ -291,6 +294,7 @@ struct taskdiag_task_id {
  * @mm: the memory map to report, pinned when access to it was decided;
  *	NULL if none is (not a leader, no map, or withheld)
  * @exec_lock: the task's exec_update_lock while held for the decision
+ * @exec_id: the task's self_exec_id at the decision: which image @mm is of
  * @pos: where the group being filled starts; when it returns -EMSGSIZE,
  *	where it resumes in the next message
  * @name: the name of the last file mapping put, of @name_file with the
@@ -307,6 +311,7 @@ struct taskdiag_fill {
 	u64 withheld;
 	struct mm_struct *mm;
 	struct rw_semaphore *exec_lock;
+	u64 exec_id;
 	u64 pos;
 	const char *name;
 	const struct file *name_file;
@@ -1269,6 +1274,7 @@ static int taskdiag_fill_groups(struct taskdiag_fill *f, unsigned long groups,
 		if (err) {
 			cur->group = group;
 			cur->pos = f->pos;
+			cur->exec_id = f->exec_id;
 			return err;
 		}
 	}
@@ -1297,7 +1303,25 @@ static int taskdiag_decide(struct taskdiag_fill *f, unsigned long groups)
 	}
 	f->withheld = taskdiag_withheld(f->req, f->task, groups);
 	f->mm = taskdiag_pin_mm(f);
+	/* An exec changes it with the map, under this lock held for write. */
+	f->exec_id = READ_ONCE(f->task->self_exec_id);
 	return 0;
+}
+
+/*
+ * A map that began in an earlier part resumes only if the task has not
+ * exec'd since: the new image's mappings above the cursor would be
+ * reported as the rest of the old map. As reading /proc/PID/maps across
+ * an exec ends at the old map's end, the task's map then ends here.
+ */
+static void taskdiag_drop_replaced_map(struct taskdiag_fill *f,
+				       const struct taskdiag_cursor *cur)
+{
+	if (!f->mm || cur->group != TASKDIAG_GROUP_VMA || !cur->pos ||
+	    cur->exec_id == f->exec_id)
+		return;
+	mmput(f->mm);
+	f->mm = NULL;
 }
 
 static void taskdiag_exec_unlock(struct taskdiag_fill *f)
@@ -1364,6 +1388,7 @@ static int taskdiag_fill_task(struct sk_buff *skb,
 	err = taskdiag_decide(&f, groups);
 	if (err)
 		return err;
+	taskdiag_drop_replaced_map(&f, cur);
 
 	err = -EMSGSIZE;
 	hdr = genlmsg_put(skb, portid, seq, &taskdiag_nl_family, flags,
