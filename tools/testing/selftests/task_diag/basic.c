@@ -2,11 +2,13 @@
 /*
  * taskdiag basics: the family, a do and a dump of one task, and every field
  * of the base group against /proc for tasks in known states: sessions and
- * process groups, a traced, a stopped and a zombie task, named threads and
- * kernel threads.
+ * process groups, a traced, a stopped and a zombie task, a task in D (a
+ * vfork() parent), a zombie leader with a live thread, named threads and
+ * kernel threads (idle rescuers in I; parked ones, in P, are in stat.c).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <signal.h>
@@ -15,6 +17,7 @@
 #include <unistd.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include <netlink/genl/genl.h>
@@ -228,29 +231,55 @@ static int cmp_settled(struct td *td, const struct td_task *t,
 
 /*
  * Every process of the system, kernel threads included, against /proc. The
- * full names of kernel threads go beyond the 15 bytes of comm.
+ * full names of kernel threads go beyond the 15 bytes of comm. /proc is
+ * listed before and after the dump: a process in both lists lived through
+ * it and must be in it; one in the dump but not in the first list must
+ * have started since. Only processes /proc no longer lists may have gone
+ * before their files were read. Workqueue rescuers (kworker/R-*) sleep in
+ * TASK_IDLE until memory runs short: their state I is compared too.
  */
 TEST_F_TIMEOUT(td, all_vs_proc, 300)
 {
 	struct td_req req = td_dump_req(TASKDIAG_DUMP_STRATEGY_ALL, 0);
-	unsigned int kthreads = 0, long_names = 0, gone = 0;
-	struct pidlist pids = {};
+	unsigned int kthreads = 0, long_names = 0, gone = 0, late = 0;
+	unsigned int idle = 0;
+	struct pidlist pids = {}, before = {}, after = {}, last = {};
+	struct pidlist gone_pids = {};
+	const uint64_t slack = 1000000000ULL;
+	uint64_t t0;
 	char why[512];
 	size_t i;
 	int ret;
 
+	t0 = boottime_ns();
+	ASSERT_EQ(0, proc_tgids("/proc", &before));
 	ret = td_run(self->td, &req, NULL, tl_add_cb, &self->tasks);
 	ASSERT_EQ(0, ret) TD_LOG_ERR(self->td);
+	ASSERT_EQ(0, proc_tgids("/proc", &after));
 	ASSERT_EQ(0, tl_pids(&self->tasks, &pids));
 	EXPECT_TRUE(pl_ascending(&pids));
 	EXPECT_TRUE(pl_contains(&pids, getpid()));
 	EXPECT_TRUE(pl_contains(&pids, 1));
 	EXPECT_TRUE(pl_contains(&pids, 2));
+	for (i = 0; i < before.n; i++) {
+		if (pl_contains(&after, before.v[i])) {
+			EXPECT_TRUE(pl_contains(&pids, before.v[i]))
+				TH_LOG("%u, alive all along, missing",
+				       before.v[i]);
+		}
+	}
 
 	for (i = 0; i < self->tasks.n; i++) {
 		const struct td_task *t = &self->tasks.v[i];
+		bool rescuer = false;
+		unsigned int what = TDC_STATUS | TDC_PIDINO;
 
 		EXPECT_EQ(t->pid, t->tgid);
+		if (!pl_contains(&before, t->pid)) {
+			late++;
+			EXPECT_LE(t0 - slack, t->base.start_time)
+				TH_LOG("%u not in /proc, started before", t->pid);
+		}
 		if (t->base.flags & TASKDIAG_TASK_FLAGS_KTHREAD) {
 			kthreads++;
 			/* Children of kthreadd, or kthreadd itself */
@@ -259,20 +288,41 @@ TEST_F_TIMEOUT(td, all_vs_proc, 300)
 				       t->base.ppid);
 			if (strlen(t->base.comm) > 15)
 				long_names++;
+			rescuer = !strncmp(t->base.comm, "kworker/R-", 10);
 		}
-		ret = cmp_settled(self->td, t, TDC_STATUS | TDC_PIDINO, why,
-				  sizeof(why));
+		if (rescuer) {
+			idle++;
+			what |= TDC_STATE;
+			EXPECT_EQ(TASKDIAG_TASK_STATE_IDLE, t->base.state)
+				TH_LOG("%s: %c", t->base.comm,
+				       td_state_letter(t->base.state));
+		}
+		ret = cmp_settled(self->td, t, what, why, sizeof(why));
 		if (ret == -ENOENT || ret == -ESRCH) {
 			gone++;
+			ASSERT_EQ(0, pl_add(&gone_pids, t->pid));
 			continue;
 		}
 		EXPECT_EQ(0, ret) TH_LOG("%s", ret > 0 ? why : strerror(-ret));
 	}
+	/* What was gone is no longer listed */
+	ASSERT_EQ(0, proc_tgids("/proc", &last));
+	for (i = 0; i < gone_pids.n; i++) {
+		EXPECT_FALSE(pl_contains(&last, gone_pids.v[i]))
+			TH_LOG("%u: its /proc files failed, /proc lists it",
+			       gone_pids.v[i]);
+	}
 	EXPECT_GT(kthreads, 0);
-	TH_LOG("%zu processes, %u kernel threads (%u named over 15 bytes)",
-	       self->tasks.n, kthreads, long_names);
-	TH_LOG("%u exited before their /proc files were read", gone);
+	EXPECT_GT(idle, 0);
+	TH_LOG("%zu processes, %u kernel threads (%u named over 15 bytes, %u rescuers)",
+	       self->tasks.n, kthreads, long_names, idle);
+	TH_LOG("%u started during the dump, %u exited before their /proc files were read",
+	       late, gone);
 	pl_free(&pids);
+	pl_free(&before);
+	pl_free(&after);
+	pl_free(&last);
+	pl_free(&gone_pids);
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -282,40 +332,78 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* pidfs inode numbers identify a task and are never reused */
-TEST_F_TIMEOUT(td, pid_ino_unique, 120)
+/*
+ * pidfs inode numbers identify a task and are never reused, even where its
+ * pid is: pids are allocated cyclically, so children that come and go do
+ * not reuse them, but clone3() with set_tid does, in a pid namespace of
+ * the test's own.
+ */
+#define NR_REUSED	20
+#define REUSED_PID	100
+
+/* In the namespace's init: NR_REUSED children of pid REUSED_PID, dumped */
+static void reuse_pid(int fd)
 {
-	struct td_req req = td_dump_req(TASKDIAG_DUMP_STRATEGY_ALL_THREAD, 0);
+	struct td_req req = td_dump_req(TASKDIAG_DUMP_STRATEGY_ONE, REUSED_PID);
 	struct tasklist l = {};
-	uint64_t *inos;
-	size_t i, n;
-	int ret;
+	struct td *td;
+	int i, ret = 0;
+	pid_t pid;
 
-	ret = td_run(self->td, &req, NULL, tl_add_cb, &self->tasks);
-	ASSERT_EQ(0, ret) TD_LOG_ERR(self->td);
-
-	/* Children that come and go, likely reusing pids: new inodes each */
-	for (i = 0; i < 20; i++) {
-		pid_t pid = fork();
-
-		ASSERT_GE(pid, 0);
+	if (td_open(&td, 0, true))
+		_exit(1);
+	for (i = 0; !ret && i < NR_REUSED; i++) {
+		pid = fork_with_pid(REUSED_PID);
 		if (!pid) {
 			pause();
 			_exit(0);
 		}
-		req = td_dump_req(TASKDIAG_DUMP_STRATEGY_ONE, pid);
-		ret = td_run(self->td, &req, NULL, tl_add_cb, &l);
+		if (pid != REUSED_PID)
+			_exit(2);
+		ret = td_run(td, &req, NULL, tl_add_cb, &l);
 		kill_wait(pid);
-		ASSERT_EQ(0, ret) TD_LOG_ERR(self->td);
 	}
-	ASSERT_EQ(20, l.n);
+	if (ret || l.n != NR_REUSED ||
+	    write_full(fd, l.v, l.n * sizeof(*l.v)))
+		_exit(3);
+	_exit(0);
+}
 
-	n = self->tasks.n + l.n;
+TEST_F_TIMEOUT(td, pid_ino_unique, 120)
+{
+	struct td_req req = td_dump_req(TASKDIAG_DUMP_STRATEGY_ALL_THREAD, 0);
+	struct td_task reused[NR_REUSED];
+	int fds[2], ret, status;
+	uint64_t *inos;
+	size_t i, n;
+	pid_t init;
+
+	ret = td_run(self->td, &req, NULL, tl_add_cb, &self->tasks);
+	ASSERT_EQ(0, ret) TD_LOG_ERR(self->td);
+
+	ASSERT_EQ(0, pipe(fds));
+	init = fork_pidns_init();
+	ASSERT_LE(0, init);
+	if (!init) {
+		close(fds[0]);
+		reuse_pid(fds[1]);
+	}
+	close(fds[1]);
+	ret = read_full(fds[0], reused, sizeof(reused));
+	close(fds[0]);
+	ASSERT_EQ(init, waitpid(init, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	ASSERT_EQ(0, ret);
+	for (i = 0; i < NR_REUSED; i++)
+		EXPECT_EQ(REUSED_PID, reused[i].pid);
+
+	n = self->tasks.n + NR_REUSED;
 	inos = calloc(n, sizeof(*inos));
 	ASSERT_NE(NULL, inos);
 	for (i = 0; i < n; i++) {
 		const struct td_task *t = i < self->tasks.n ?
-			&self->tasks.v[i] : &l.v[i - self->tasks.n];
+			&self->tasks.v[i] : &reused[i - self->tasks.n];
 
 		ASSERT_TRUE(t->base.present &
 			    (1U << TASKDIAG_A_BASE_PID_INO));
@@ -329,7 +417,6 @@ TEST_F_TIMEOUT(td, pid_ino_unique, 120)
 			       (unsigned long long)inos[i]);
 	}
 	free(inos);
-	tl_free(&l);
 }
 
 /*
@@ -393,6 +480,8 @@ FIXTURE(population) {
 	pid_t stopped;	/* SIGSTOPped */
 	pid_t zombie;	/* exited, not reaped */
 	pid_t named;	/* threads named with PR_SET_NAME */
+	pid_t vforker;	/* in vfork(): uninterruptible (killable) */
+	pid_t zleader;	/* its main thread exited, another one lives */
 	uint64_t t0, t1;	/* boot time before and after the spawns */
 };
 
@@ -402,8 +491,78 @@ static const char * const thread_names[] = {
 
 #define NR_NAMED_THREADS ARRAY_SIZE(thread_names)
 
+/* Wait until /proc shows the state letter for PROC/PID (or its task tid) */
+static int wait_state(pid_t pid, pid_t tid, char state)
+{
+	struct proc_stat ps;
+	char path[64];
+	int tries, ret;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, tid);
+	for (tries = 0; tries < 3000; tries++) {
+		ret = proc_read_stat(path, &ps);
+		if (ret)
+			return ret;
+		if (ps.state == state)
+			return 0;
+		usleep(10000);
+	}
+	return -ETIMEDOUT;
+}
+
+/* A child that vfork()s a child that blocks: it waits in state D */
+static pid_t spawn_vforker(void)
+{
+	pid_t pid = fork();
+
+	if (!pid) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		/* Only system calls in the child: it runs on our stack */
+		if (!vfork()) {
+			syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL);
+			for (;;)
+				syscall(SYS_pause);
+		}
+		_exit(0);
+	}
+	return pid;
+}
+
+static void *zl_thread(void *arg)
+{
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/* A child whose main thread exits while its other thread sleeps */
+static pid_t spawn_zombie_leader(pid_t *tid)
+{
+	struct pidlist tids = {};
+	pid_t pid = fork();
+	pthread_t th;
+
+	if (!pid) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (pthread_create(&th, NULL, zl_thread, NULL))
+			_exit(1);
+		syscall(SYS_exit, 0);
+	}
+	if (pid < 0 || wait_state(pid, pid, 'Z') ||
+	    proc_tids("/proc", pid, &tids) || tids.n != 2 ||
+	    wait_state(pid, tids.v[1], 'S')) {
+		pl_free(&tids);
+		kill_wait(pid);
+		return -1;
+	}
+	*tid = tids.v[1];
+	pl_free(&tids);
+	return pid;
+}
+
 FIXTURE_SETUP(population)
 {
+	pid_t zthread;
 	pid_t parent = getpid(), pids[2];
 	siginfo_t si;
 	int fds[2], status;
@@ -467,11 +626,19 @@ FIXTURE_SETUP(population)
 
 	self->named = spawn_sleeper(NR_NAMED_THREADS, thread_names);
 	ASSERT_GT(self->named, 0);
+	self->vforker = spawn_vforker();
+	ASSERT_GT(self->vforker, 0);
+	ASSERT_EQ(0, wait_state(self->vforker, self->vforker, 'D'));
+	self->zleader = spawn_zombie_leader(&zthread);
+	ASSERT_GT(self->zleader, 0);
 	self->t1 = boottime_ns();
 }
 
 FIXTURE_TEARDOWN(population)
 {
+	kill_wait(self->zleader);
+	/* Its vfork() child dies with it (PR_SET_PDEATHSIG) */
+	kill_wait(self->vforker);
 	kill_wait(self->named);
 	kill_wait(self->zombie);
 	kill_wait(self->stopped);
@@ -522,6 +689,12 @@ TEST_F_TIMEOUT(population, known_values, 120)
 		  NULL },
 		{ self->named, me, getpgrp(), getsid(0), 0,
 		  TASKDIAG_TASK_STATE_SLEEPING, 0, thread_names[0] },
+		{ self->vforker, me, getpgrp(), getsid(0), 0,
+		  TASKDIAG_TASK_STATE_DISK_SLEEP, 0, NULL },
+		/* A process is its leader, a zombie while a thread lives */
+		{ self->zleader, me, getpgrp(), getsid(0), 0,
+		  TASKDIAG_TASK_STATE_ZOMBIE, TASKDIAG_TASK_FLAGS_EXITING,
+		  NULL },
 	};
 	struct proc_stat ps;
 	struct td_task t;
@@ -594,6 +767,41 @@ TEST_F_TIMEOUT(population, named_threads, 120)
 }
 
 /*
+ * The threads of a process whose leader exited: the leader a zombie, the
+ * other thread asleep, each as /proc/PID/task/TID shows it.
+ */
+TEST_F_TIMEOUT(population, zombie_leader_threads, 120)
+{
+	struct td_req req = td_dump_req(TASKDIAG_DUMP_STRATEGY_THREAD,
+					 self->zleader);
+	struct pidlist want = {};
+	struct tasklist l = {};
+	char why[512];
+	size_t i;
+	int ret;
+
+	ret = td_run(self->td, &req, NULL, tl_add_cb, &l);
+	ASSERT_EQ(0, ret) TD_LOG_ERR(self->td);
+	ASSERT_EQ(0, proc_tids("/proc", self->zleader, &want));
+	ASSERT_EQ(2, want.n);
+	ASSERT_EQ(2, l.n);
+	for (i = 0; i < l.n; i++) {
+		const struct td_task *t = &l.v[i];
+
+		EXPECT_EQ(want.v[i], t->pid);
+		EXPECT_EQ(self->zleader, t->tgid);
+		EXPECT_EQ(i ? TASKDIAG_TASK_STATE_SLEEPING :
+			      TASKDIAG_TASK_STATE_ZOMBIE, t->base.state);
+		EXPECT_EQ(i ? 0 : TASKDIAG_TASK_FLAGS_EXITING, t->base.flags);
+		EXPECT_EQ(0, td_cmp_proc(t, "/proc", TDC_ALL, why,
+					 sizeof(why)))
+			TH_LOG("%s", why);
+	}
+	pl_free(&want);
+	tl_free(&l);
+}
+
+/*
  * The population in a dump of all processes, with the same values as a
  * dump of one, and none of the non-leader threads.
  */
@@ -601,7 +809,8 @@ TEST_F_TIMEOUT(population, in_all, 120)
 {
 	struct td_req req = td_dump_req(TASKDIAG_DUMP_STRATEGY_ALL, 0);
 	pid_t pids[] = { self->sess, self->pgrp, self->traced, self->stopped,
-			 self->zombie, self->named, getpid() };
+			 self->zombie, self->named, self->vforker,
+			 self->zleader, getpid() };
 	struct pidlist tids = {};
 	struct tasklist l = {};
 	const struct td_task *a;

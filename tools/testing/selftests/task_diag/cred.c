@@ -525,4 +525,23 @@ TEST(big_groups_split_duplicates)
 	big_groups(_metadata, true);
 }
 
+/*
+ * A kernel thread: kthreadd (pid 2) has the kernel's own credentials,
+ * every capability but no ambient one, as its status file shows.
+ */
+TEST(kernel_thread)
+{
+	struct proc_cred pc;
+
+	CHECK_CRED(2, SMALL_BUF);
+	ASSERT_EQ(0, proc_read_cred("/proc/2/status", &pc));
+	EXPECT_EQ(0, pc.uid[1]);
+	EXPECT_EQ(0, pc.ngroups);
+	EXPECT_NE(0, pc.cap[1]);
+	EXPECT_EQ(0, pc.cap[4]);
+	free(pc.groups);
+skip:
+	return;
+}
+
 TEST_HARNESS_MAIN

@@ -5,10 +5,13 @@
  * one; the socket works afterwards.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 
 #include <netlink/attr.h>
 
@@ -262,13 +265,119 @@ TEST_F(errors, strict_policy)
 	}
 }
 
-/* SCM_CREDENTIALS naming no process: sendmsg() itself fails */
+/*
+ * SCM_CREDENTIALS naming no task: the socket layer's check fails sendmsg()
+ * itself, before taskdiag sees the request (scm_send() looks the pid up).
+ */
 TEST_F(errors, scm_pid_not_found)
 {
 	struct td_req req = td_dump_req(TASKDIAG_DUMP_STRATEGY_ALL, 0);
 	struct ucred c = { .pid = self->no_pid, .uid = 0, .gid = 0 };
 
 	EXPECT_EQ(-ESRCH, td_request(self->td, &req, &c));
+}
+
+/*
+ * A pid the socket layer finds, gone when taskdiag looks it up: the tid of
+ * a thread of this process (root may claim any pid of its namespace) that
+ * exits while the kernel copies a long request, between scm_send() and
+ * the family's handler. The family's own ESRCH, for a do and a dump.
+ */
+#define SLOW_REQ_LEN	(16 << 20)
+#define VANISH_US	10000
+#define VANISH_TRIES	6
+
+struct vanishing {
+	int go[2];
+	long delay_us;
+	pid_t tid;
+	sem_t started;
+};
+
+static void *vanishing_thread(void *arg)
+{
+	struct vanishing *v = arg;
+	char c;
+
+	v->tid = syscall(SYS_gettid);
+	sem_post(&v->started);
+	/* Exits when told to, and a little later: the pid is free then */
+	if (read(v->go[0], &c, 1) == 1)
+		usleep(v->delay_us);
+	return NULL;
+}
+
+static void vanish_now(void *arg)
+{
+	struct vanishing *v = arg;
+
+	if (write(v->go[1], "x", 1) != 1)
+		v->tid = -1;
+}
+
+/* One try: 1 if sendmsg() was too late, 2 if the thread was, else 0 */
+static int try_vanishing(struct __test_metadata *_metadata, struct td *td,
+			 const struct td_req *req, size_t len, long delay_us)
+{
+	struct vanishing v = { .delay_us = delay_us };
+	struct ucred c = { .uid = 0, .gid = 0 };
+	pthread_t th;
+	int ret;
+
+	ASSERT_EQ(0, pipe(v.go));
+	ASSERT_EQ(0, sem_init(&v.started, 0, 0));
+	ASSERT_EQ(0, pthread_create(&th, NULL, vanishing_thread, &v));
+	sem_wait(&v.started);
+	c.pid = v.tid;
+	ret = td_request_slow(td, req, &c, len, vanish_now, &v);
+	pthread_join(th, NULL);
+	close(v.go[0]);
+	close(v.go[1]);
+	if (ret) {
+		/* Gone before scm_send() looked: the socket layer's ESRCH */
+		EXPECT_EQ(-ESRCH, ret) TH_LOG("sendmsg(): %s", strerror(-ret));
+		return 1;
+	}
+	ret = td_recv_all(td, NULL, NULL);
+	if (!ret)
+		return 2;
+	EXPECT_EQ(-ESRCH, ret) TD_LOG_ERR(td);
+	/* Rejected as a request, and not for its pid attribute */
+	EXPECT_FALSE(td->err.in_done);
+	EXPECT_NE(0, td->err.msg[0]);
+	EXPECT_FALSE(td->err.has_offs) TH_LOG("\"%s\"", td->err.msg);
+	TH_LOG("%s: %s, \"%s\"", req->dump ? "dump" : "do",
+	       strerror(-td->err.error), td->err.msg);
+	return 0;
+}
+
+TEST_F_TIMEOUT(errors, scm_pid_vanishes, 120)
+{
+	struct td_req reqs[] = {
+		{ .has_pid = true, .pid = getpid() },
+		td_dump_req(TASKDIAG_DUMP_STRATEGY_ALL, 0),
+	};
+	size_t i;
+
+	if (geteuid())
+		SKIP(return, "needs root to claim another pid");
+	for (i = 0; i < ARRAY_SIZE(reqs); i++) {
+		size_t len = SLOW_REQ_LEN;
+		long delay = VANISH_US;
+		int tries, ret = -1;
+
+		for (tries = 0; ret && tries < VANISH_TRIES; tries++) {
+			ret = try_vanishing(_metadata, self->td, &reqs[i], len,
+					    delay);
+			/* Too late for the copy: a longer one; too early: wait */
+			if (ret == 2)
+				len *= 2;
+			else if (ret == 1)
+				delay *= 4;
+		}
+		EXPECT_EQ(0, ret) TH_LOG("%s: the pid never vanished in time",
+					 reqs[i].dump ? "dump" : "do");
+	}
 }
 
 TEST_HARNESS_MAIN

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,8 +65,42 @@ static int recv_tasks(int fd, int *ret, struct tasklist *l)
 }
 
 /*
+ * A child of the namespace's init that becomes nobody and dumps all with a
+ * socket of its own, without SCM_CREDENTIALS and claiming its own pid,
+ * then tries to claim the init's: it reports its pid, both dumps and the
+ * errno of the claim.
+ */
+static void ns_nobody(int res)
+{
+	struct td_req req = td_dump_req(TASKDIAG_DUMP_STRATEGY_ALL, 0);
+	struct ucred c = { .uid = NOBODY, .gid = NOBODY };
+	pid_t me = getpid();
+	struct td *td;
+	int i, ret;
+
+	if (drop_to_nobody() || td_open(&td, 0, true) ||
+	    write_full(res, &me, sizeof(me)))
+		_exit(1);
+	for (i = 0; i < 2; i++) {
+		struct tasklist l = {};
+
+		c.pid = me;
+		ret = td_run(td, &req, i ? &c : NULL, tl_add_cb, &l);
+		if (send_tasks(res, ret, &l))
+			_exit(1);
+		tl_free(&l);
+	}
+	c.pid = 1;
+	ret = td_request(td, &req, &c);
+	if (!ret)
+		td_recv_all(td, NULL, NULL);
+	_exit(write_full(res, &ret, sizeof(ret)) ? 1 : 0);
+}
+
+/*
  * The namespace's init: make the layout, report it, then on 'D' dump
- * all-thread and all with a socket of its own, until 'Q' or EOF.
+ * all-thread and all with a socket of its own, on 'N' run ns_nobody() and
+ * reap it, until 'Q' or EOF.
  */
 static void ns_init(int cmd, int res)
 {
@@ -92,12 +127,23 @@ static void ns_init(int cmd, int res)
 	    write_full(res, &in, sizeof(in)))
 		_exit(1);
 
-	while (read(cmd, &c, 1) == 1 && c == 'D') {
+	while (read(cmd, &c, 1) == 1 && (c == 'D' || c == 'N')) {
 		uint32_t s[] = { TASKDIAG_DUMP_STRATEGY_ALL_THREAD,
 				 TASKDIAG_DUMP_STRATEGY_ALL };
 		struct td *td;
+		pid_t pid;
 		int i;
 
+		if (c == 'N') {
+			pid = fork();
+			if (!pid)
+				ns_nobody(res);
+			/* Gone from the namespace when the reply ends */
+			if (pid < 0 || waitpid(pid, NULL, 0) != pid ||
+			    write_full(res, "R", 1))
+				_exit(1);
+			continue;
+		}
 		if (td_open(&td, 0, true))
 			_exit(1);
 		for (i = 0; i < 2; i++) {
@@ -421,29 +467,34 @@ TEST_F_TIMEOUT(pidns, inside_view, 120)
 
 /*
  * Only a sender with CAP_SYS_ADMIN over its pid namespace may claim another
- * pid: nobody gets EPERM from sendmsg() for the namespace's init, and for
- * the initial init; its own pid works.
+ * pid: the socket layer refuses the claim in sendmsg() (EPERM), before
+ * taskdiag runs, here for nobody outside the namespace claiming its init
+ * and the initial init. What taskdiag decides is checked inside: nobody,
+ * a child of the namespace's init, gets its own namespace's view, every
+ * process of it and nothing else, with or without claiming its own pid.
  */
 TEST_F_TIMEOUT(pidns, unprivileged_claim, 120)
 {
 	struct {
 		int foreign, init1, own, own_dump, found_self;
 	} r = {};
-	int fds[2], status;
+	struct pidlist want = {}, got = {};
+	int fds[2], status, i, ret;
 	pid_t pid, init = self->init;
+	struct tasklist l = {};
+	char c;
 
 	ASSERT_EQ(0, pipe(fds));
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (!pid) {
-		struct ucred c = { .uid = 65534, .gid = 65534 };
+		struct ucred c = { .uid = NOBODY, .gid = NOBODY };
 		struct td_req req = td_dump_req(TASKDIAG_DUMP_STRATEGY_ALL, 0);
 		struct tasklist l = {};
 		struct td *td;
 
 		close(fds[0]);
-		if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
-		    setresuid(65534, 65534, 65534) || td_open(&td, 0, true))
+		if (drop_to_nobody() || td_open(&td, 0, true))
 			_exit(1);
 		c.pid = init;
 		r.foreign = td_request(td, &req, &c);
@@ -462,11 +513,132 @@ TEST_F_TIMEOUT(pidns, unprivileged_claim, 120)
 	ASSERT_EQ(0, read_full(fds[0], &r, sizeof(r)));
 	close(fds[0]);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	/* The socket layer's refusals */
 	EXPECT_EQ(-EPERM, r.foreign);
 	EXPECT_EQ(-EPERM, r.init1);
 	EXPECT_EQ(0, r.own);
 	EXPECT_EQ(0, r.own_dump);
 	EXPECT_TRUE(r.found_self);
+
+	/* nobody inside: its pid, two dumps, its claim of the init */
+	ASSERT_EQ(1, write(self->cmd, "N", 1));
+	ASSERT_EQ(0, read_full(self->res, &pid, sizeof(pid)));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, recv_tasks(self->res, &ret, &l));
+		EXPECT_EQ(0, ret) TH_LOG("dump %d as nobody: %s", i,
+					 strerror(-ret));
+	}
+	ASSERT_EQ(0, read_full(self->res, &ret, sizeof(ret)));
+	EXPECT_EQ(-EPERM, ret);
+	ASSERT_EQ(0, read_full(self->res, &c, 1));
+	ASSERT_EQ('R', c);
+	/* It has been reaped: the namespace as its /proc lists it, plus it */
+	ASSERT_EQ(0, proc_tgids(self->proc, &want));
+	ASSERT_EQ(0, pl_add(&want, pid));
+	pl_sort(&want);
+	ASSERT_EQ(2 * want.n, l.n);
+	ASSERT_EQ(0, tl_pids(&l, &got));
+	for (i = 0; i < 2; i++) {
+		EXPECT_EQ(0, memcmp(want.v, got.v + i * want.n,
+				    want.n * sizeof(*want.v)))
+			TH_LOG("dump %d: not the namespace's processes", i);
+	}
+	/* In the namespace's numbers: as its /proc shows them */
+	for (i = 0; i < (int)l.n; i++) {
+		char why[512];
+
+		if (l.v[i].pid == (uint32_t)pid)
+			continue;
+		ret = td_cmp_proc(&l.v[i], self->proc, TDC_STATE | TDC_STATUS,
+				  why, sizeof(why));
+		EXPECT_EQ(0, ret) TH_LOG("%s", ret > 0 ? why : strerror(-ret));
+	}
+	pl_free(&want);
+	pl_free(&got);
+	tl_free(&l);
+}
+
+/*
+ * A claim the socket layer accepts and taskdiag cannot resolve: the outer
+ * pid of the init of a namespace that dies, reaped here, while the kernel
+ * copies a long request (after scm_send() found the pid, before the
+ * family's handler looks it up). The family's own ESRCH, not sendmsg()'s.
+ */
+#define SLOW_REQ_LEN	(16 << 20)
+#define VANISH_US	10000
+#define VANISH_TRIES	6
+
+struct reaper {
+	pid_t init;
+	long delay_us;
+	int go[2];
+	pthread_t th;
+};
+
+static void *reaper_thread(void *arg)
+{
+	struct reaper *r = arg;
+	char c;
+
+	if (read(r->go[0], &c, 1) == 1)
+		usleep(r->delay_us);
+	kill_wait(r->init);
+	return NULL;
+}
+
+static void reap_now(void *arg)
+{
+	struct reaper *r = arg;
+
+	if (write(r->go[1], "x", 1) != 1)
+		r->init = -1;
+}
+
+TEST_F_TIMEOUT(pidns, scm_pid_vanishes, 120)
+{
+	struct td_req req = td_dump_req(TASKDIAG_DUMP_STRATEGY_ALL, 0);
+	size_t len = SLOW_REQ_LEN;
+	long delay = VANISH_US;
+	int tries, ret = -1;
+
+	for (tries = 0; ret && tries < VANISH_TRIES; tries++) {
+		struct reaper r = { .delay_us = delay };
+		struct ucred c = { .uid = 0, .gid = 0 };
+
+		ASSERT_EQ(0, pipe(r.go));
+		r.init = fork_pidns_init();
+		ASSERT_LE(0, r.init);
+		if (!r.init) {
+			for (;;)
+				pause();
+		}
+		ASSERT_EQ(0, pthread_create(&r.th, NULL, reaper_thread, &r));
+		c.pid = r.init;
+		ret = td_request_slow(self->td, &req, &c, len, reap_now, &r);
+		pthread_join(r.th, NULL);
+		close(r.go[0]);
+		close(r.go[1]);
+		if (ret) {
+			/* Reaped before scm_send() looked: the socket's ESRCH */
+			EXPECT_EQ(-ESRCH, ret);
+			delay *= 4;
+			continue;
+		}
+		ret = td_recv_all(self->td, NULL, NULL);
+		if (!ret) {
+			/* Reaped after taskdiag looked: a longer copy */
+			len *= 2;
+			ret = 1;
+			continue;
+		}
+		EXPECT_EQ(-ESRCH, ret) TD_LOG_ERR(self->td);
+		EXPECT_FALSE(self->td->err.in_done);
+		EXPECT_NE(0, self->td->err.msg[0]);
+		EXPECT_FALSE(self->td->err.has_offs);
+		TH_LOG("%s, \"%s\"", strerror(-ret), self->td->err.msg);
+		ret = 0;
+	}
+	EXPECT_EQ(0, ret) TH_LOG("the namespace's init never vanished in time");
 }
 
 TEST_HARNESS_MAIN

@@ -24,6 +24,7 @@
 #include "td_harness.h"
 
 #define SHOW_STAT	(1ULL << TASKDIAG_GROUP_STAT)
+#define SMALL_BUF	4096
 #define NR_THREADS	4
 #define NR_EXITED	2
 #define FAULT_PAGES	64
@@ -49,8 +50,16 @@ static void work(void)
 	p = mmap(NULL, FAULT_PAGES * page, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p != MAP_FAILED) {
-		for (i = 0; i < FAULT_PAGES; i++)
+		/*
+		 * Read, then written: the write copies the zero page, which
+		 * delay accounting counts (wpcopy).
+		 */
+		for (i = 0; i < FAULT_PAGES; i++) {
+			x += p[i * page];
+			/* The read happens, before the write */
+			asm volatile("" : "+r" (x) : : "memory");
 			p[i * page] = 1;
+		}
 		munmap(p, FAULT_PAGES * page);
 	}
 	for (i = 0; i < NAPS; i++)
@@ -213,9 +222,10 @@ static void cmp_quiescent(struct __test_metadata *_metadata,
 	}
 	snprintf(path, sizeof(path), "%s/io", dir);
 	ASSERT_EQ(0, proc_read_io(path, io));
-	for (a = 0; a < 7; a++)
+	for (a = 0; a < 7; a++) {
 		EXPECT_EQ(io[a], t->stat.v[TASKDIAG_A_STAT_RCHAR + a])
 			TH_LOG("%s: io line %d", dir, a);
+	}
 	/* status shows a thread's own switches (the leader's for PID) */
 	if (thread) {
 		snprintf(path, sizeof(path), "%s/status", dir);
@@ -229,16 +239,27 @@ static void cmp_quiescent(struct __test_metadata *_metadata,
 	}
 }
 
+/*
+ * A worker made with delay accounting on (kernel.task_delayacct), so that
+ * the delays of its exited threads are not all 0; read with 4 KiB
+ * datagrams, many stat messages each.
+ */
 FIXTURE(worker) {
 	struct td *td;
 	pid_t pid;
 	int hold;
+	long delayacct;
 };
 
 FIXTURE_SETUP(worker)
 {
 	self->pid = -1;
-	TD_OPEN_OR_SKIP(&self->td, 0, false);
+	self->delayacct = -1;
+	TD_OPEN_OR_SKIP(&self->td, SMALL_BUF, false);
+	if (geteuid())
+		SKIP(return, "needs root");
+	ASSERT_EQ(0, sysctl_set("/proc/sys/kernel/task_delayacct", 1,
+				&self->delayacct));
 	self->pid = spawn_worker(&self->hold);
 	ASSERT_LT(0, self->pid);
 }
@@ -249,6 +270,9 @@ FIXTURE_TEARDOWN(worker)
 		close(self->hold);
 		kill_wait(self->pid);
 	}
+	if (self->delayacct >= 0)
+		sysctl_set("/proc/sys/kernel/task_delayacct", self->delayacct,
+			   NULL);
 	td_close(self->td);
 }
 
@@ -315,6 +339,147 @@ TEST_F(worker, threads_and_totals)
 		EXPECT_EQ(ts.nvcsw, V(p, NVCSW));
 		EXPECT_EQ(ts.nivcsw, V(p, NIVCSW));
 	}
+	tl_free(&tl);
+
+	/*
+	 * The same threads in a dump of every thread of the system, read
+	 * into 4 KiB without peeking (a larger datagram would fail it with
+	 * MSG_TRUNC): messages of other tasks around them, many datagrams.
+	 */
+	ASSERT_EQ(0, td_fetch(self->td, TASKDIAG_DUMP_STRATEGY_ALL_THREAD, 0,
+			      SHOW_STAT, &m, &tl)) TH_LOG("%s", m.err);
+	EXPECT_LT(2, self->td->stats.nrecv);
+	for (i = 0, ret = 0; i < tl.n; i++) {
+		if (tl.v[i].tgid != (uint32_t)self->pid)
+			continue;
+		snprintf(dir, sizeof(dir), "/proc/%d/task/%u", self->pid,
+			 tl.v[i].pid);
+		cmp_quiescent(_metadata, &tl.v[i], dir, true);
+		ret++;
+	}
+	EXPECT_EQ(NR_THREADS - NR_EXITED, ret);
+	tl_free(&tl);
+	td_merge_free(&m);
+}
+
+/* The delay totals of TASKSTATS, by TASKDIAG_A_STAT_* */
+static void taskstats_delays(const struct taskstats *ts, uint64_t *v)
+{
+	v[TASKDIAG_A_STAT_CPU_DELAY_COUNT] = ts->cpu_count;
+	v[TASKDIAG_A_STAT_CPU_DELAY_TOTAL] = ts->cpu_delay_total;
+	v[TASKDIAG_A_STAT_BLKIO_DELAY_COUNT] = ts->blkio_count;
+	v[TASKDIAG_A_STAT_BLKIO_DELAY_TOTAL] = ts->blkio_delay_total;
+	v[TASKDIAG_A_STAT_SWAPIN_DELAY_COUNT] = ts->swapin_count;
+	v[TASKDIAG_A_STAT_SWAPIN_DELAY_TOTAL] = ts->swapin_delay_total;
+	v[TASKDIAG_A_STAT_FREEPAGES_DELAY_COUNT] = ts->freepages_count;
+	v[TASKDIAG_A_STAT_FREEPAGES_DELAY_TOTAL] = ts->freepages_delay_total;
+	v[TASKDIAG_A_STAT_THRASHING_DELAY_COUNT] = ts->thrashing_count;
+	v[TASKDIAG_A_STAT_THRASHING_DELAY_TOTAL] = ts->thrashing_delay_total;
+	v[TASKDIAG_A_STAT_COMPACT_DELAY_COUNT] = ts->compact_count;
+	v[TASKDIAG_A_STAT_COMPACT_DELAY_TOTAL] = ts->compact_delay_total;
+	v[TASKDIAG_A_STAT_WPCOPY_DELAY_COUNT] = ts->wpcopy_count;
+	v[TASKDIAG_A_STAT_WPCOPY_DELAY_TOTAL] = ts->wpcopy_delay_total;
+	v[TASKDIAG_A_STAT_IRQ_DELAY_COUNT] = ts->irq_count;
+	v[TASKDIAG_A_STAT_IRQ_DELAY_TOTAL] = ts->irq_delay_total;
+}
+
+/* Every delay total equals TASKSTATS's, for a quiescent task */
+static void cmp_delays(struct __test_metadata *_metadata,
+		       const struct td_task *t, const struct taskstats *ts,
+		       const char *what)
+{
+	uint64_t v[TASKDIAG_A_STAT_MAX + 1] = {};
+	int a;
+
+	taskstats_delays(ts, v);
+	for (a = TASKDIAG_A_STAT_CPU_DELAY_COUNT;
+	     a <= TASKDIAG_A_STAT_IRQ_DELAY_TOTAL; a++) {
+		EXPECT_EQ(v[a], t->stat.v[a])
+			TH_LOG("%s: delay attr %d", what, a);
+	}
+}
+
+/*
+ * A task's start time, in ns, within the microsecond TASKSTATS gives:
+ * ac_etime is the time since it, truncated to microseconds, read between
+ * boot times b0 and b1 (the same clock but for time spent suspended,
+ * which cancels out).
+ */
+static void cmp_start(struct __test_metadata *_metadata,
+		      const struct td_task *t, const struct taskstats *ts,
+		      uint64_t b0, uint64_t b1)
+{
+	uint64_t etime = ts->ac_etime * 1000, start = t->base.start_time;
+
+	EXPECT_LT(b0 - etime - 1000, start)
+		TH_LOG("%u: start %llu ns, etime %llu us, from %llu", t->pid,
+		       (unsigned long long)start,
+		       (unsigned long long)ts->ac_etime,
+		       (unsigned long long)b0);
+	/* The two clocks are read one after the other at fork: 1 us */
+	EXPECT_GE(b1 - etime + 1000, start)
+		TH_LOG("%u: start %llu ns, etime %llu us, to %llu", t->pid,
+		       (unsigned long long)start,
+		       (unsigned long long)ts->ac_etime,
+		       (unsigned long long)b1);
+}
+
+/*
+ * Delay totals of a quiescent process and its threads are TASKSTATS's,
+ * exited threads included in the process's (delay accounting on: they
+ * are not 0). CPU times in ns: a thread's utime + stime is its runtime
+ * (TASKSTATS cpu_run_virtual_total), a process's at least what TASKSTATS
+ * counts of its live and exited threads. Start times to the microsecond.
+ */
+TEST_F(worker, delays_and_times)
+{
+	uint64_t live_cpu = 0, live_wpcopy = 0, b0, b1;
+	struct taskstats ts, tts;
+	struct tasklist tl = {};
+	struct td_merge m = {};
+	const struct td_task *p;
+	size_t i;
+	int ret;
+
+	ASSERT_EQ(0, td_fetch(self->td, TASKDIAG_DUMP_STRATEGY_THREAD,
+			      self->pid, SHOW_STAT | (1ULL << TASKDIAG_GROUP_BASE),
+			      &m, &tl)) TH_LOG("%s", m.err);
+	ASSERT_EQ(NR_THREADS - NR_EXITED, tl.n);
+	for (i = 0; i < tl.n; i++) {
+		const struct td_task *t = &tl.v[i];
+		char what[32];
+
+		snprintf(what, sizeof(what), "thread %u", t->pid);
+		ret = taskstats_get_timed(t->pid, false, &tts, &b0, &b1);
+		ASSERT_EQ(0, ret);
+		cmp_delays(_metadata, t, &tts, what);
+		EXPECT_EQ(tts.cpu_run_virtual_total, V(t, UTIME) + V(t, STIME))
+			TH_LOG("%s: utime %llu + stime %llu ns", what,
+			       (unsigned long long)V(t, UTIME),
+			       (unsigned long long)V(t, STIME));
+		cmp_start(_metadata, t, &tts, b0, b1);
+		live_cpu += V(t, CPU_DELAY_COUNT);
+		live_wpcopy += V(t, WPCOPY_DELAY_COUNT);
+	}
+
+	ASSERT_EQ(0, td_fetch(self->td, TASKDIAG_DUMP_STRATEGY_ONE, self->pid,
+			      SHOW_STAT | (1ULL << TASKDIAG_GROUP_BASE), &m,
+			      NULL)) TH_LOG("%s", m.err);
+	p = &m.task;
+	ASSERT_EQ(0, taskstats_get(self->pid, true, &ts));
+	cmp_delays(_metadata, p, &ts, "process");
+	/* The exited threads ran, and wrote to copies of the zero page */
+	EXPECT_LT(live_cpu, V(p, CPU_DELAY_COUNT));
+	EXPECT_LT(live_wpcopy, V(p, WPCOPY_DELAY_COUNT));
+	EXPECT_LE(ts.cpu_run_virtual_total, V(p, UTIME) + V(p, STIME))
+		TH_LOG("utime %llu + stime %llu ns",
+		       (unsigned long long)V(p, UTIME),
+		       (unsigned long long)V(p, STIME));
+	ret = taskstats_get_timed(self->pid, false, &tts, &b0, &b1);
+	ASSERT_EQ(0, ret);
+	TH_LOG("start times to %llu us (TASKSTATS took that long)",
+	       (unsigned long long)(b1 - b0 + 2000) / 1000);
+	cmp_start(_metadata, p, &tts, b0, b1);
 	tl_free(&tl);
 	td_merge_free(&m);
 }
@@ -480,6 +645,80 @@ TEST(rt_policy)
 		close(hold);
 		kill_wait(pid);
 	}
+	td_merge_free(&m);
+	td_close(td);
+}
+
+/*
+ * Kernel threads: the per-CPU threads of an offline CPU are parked, state
+ * P, and do not run: every field of their base and stat groups equals
+ * /proc's. Read in a dump of all processes, 4 KiB at a time.
+ */
+#define CPU1_ONLINE	"/sys/devices/system/cpu/cpu1/online"
+
+FIXTURE(offline) {
+	long online;	/* cpu1's state before, -1 if untouched */
+};
+
+FIXTURE_SETUP(offline)
+{
+	self->online = -1;
+	if (geteuid())
+		SKIP(return, "needs root");
+	if (access(CPU1_ONLINE, W_OK))
+		SKIP(return, "no second CPU that can go offline");
+	ASSERT_EQ(0, sysctl_set(CPU1_ONLINE, 0, &self->online));
+}
+
+FIXTURE_TEARDOWN(offline)
+{
+	if (self->online > 0)
+		sysctl_set(CPU1_ONLINE, self->online, NULL);
+}
+
+TEST_F_TIMEOUT(offline, parked_kthreads, 120)
+{
+	unsigned int parked = 0, per_cpu = 0;
+	struct tasklist l = {};
+	struct td_merge m = {};
+	char dir[64], why[512];
+	struct td *td;
+	size_t i;
+	int ret;
+
+	ASSERT_EQ(1, self->online);
+	TD_OPEN_OR_SKIP(&td, SMALL_BUF, false);
+	ASSERT_EQ(0, td_fetch(td, TASKDIAG_DUMP_STRATEGY_ALL, 0,
+			      SHOW_STAT | (1ULL << TASKDIAG_GROUP_BASE), &m,
+			      &l)) TH_LOG("%s", m.err);
+	for (i = 0; i < l.n; i++) {
+		const struct td_task *t = &l.v[i];
+		const char *c = t->base.comm;
+		size_t len = strlen(c);
+
+		if (!(t->base.flags & TASKDIAG_TASK_FLAGS_KTHREAD))
+			continue;
+		/* The smpboot threads of cpu1 */
+		if (len > 2 && !strcmp(c + len - 2, "/1") &&
+		    (!strncmp(c, "cpuhp/", 6) || !strncmp(c, "ksoftirqd/", 10) ||
+		     !strncmp(c, "migration/", 10))) {
+			per_cpu++;
+			EXPECT_EQ(TASKDIAG_TASK_STATE_PARKED, t->base.state)
+				TH_LOG("%s: %c", c, td_state_letter(t->base.state));
+		}
+		if (t->base.state != TASKDIAG_TASK_STATE_PARKED)
+			continue;
+		parked++;
+		ret = td_cmp_proc(t, "/proc", TDC_ALL, why, sizeof(why));
+		EXPECT_EQ(0, ret) TH_LOG("%s", ret > 0 ? why : strerror(-ret));
+		snprintf(dir, sizeof(dir), "/proc/%u", t->pid);
+		cmp_quiescent(_metadata, t, dir, false);
+	}
+	TH_LOG("%u parked kernel threads, %u per-CPU threads of cpu1", parked,
+	       per_cpu);
+	EXPECT_LE(3, per_cpu);
+	EXPECT_LE(per_cpu, parked);
+	tl_free(&l);
 	td_merge_free(&m);
 	td_close(td);
 }

@@ -229,9 +229,14 @@ int td_request(struct td *td, const struct td_req *req,
 	struct nl_msg *msg;
 	int ret;
 
+	/* bufsize 0 is libnl's default, 16 KiB: enough for a dump */
 	if (req->has_show_flags && (req->show_flags & TD_SHOW_VMA) &&
-	    !td->peek && td->bufsize < TD_VMA_BUF_SIZE)
-		td_set_bufsize(td, TD_VMA_BUF_SIZE, false);
+	    !td->peek) {
+		if (!req->dump && td->bufsize < TD_VMA_BUF_SIZE)
+			td_set_bufsize(td, TD_VMA_BUF_SIZE, false);
+		else if (td->bufsize && td->bufsize < TD_VMA_DUMP_BUF_SIZE)
+			td_set_bufsize(td, TD_VMA_DUMP_BUF_SIZE, false);
+	}
 	msg = td_msg_alloc(td, req->dump);
 	if (!msg)
 		return -ENOMEM;
@@ -676,12 +681,14 @@ static int td_merge_continue(struct td_merge *m, const struct td_task *p)
 		return -EPROTO;
 	}
 	/*
-	 * A continuation carries the groups not sent yet; for cred, more
-	 * supplementary groups only; mappings go on where they stopped.
+	 * A continuation carries the groups not sent yet; for a cred nest
+	 * begun in an earlier part, more supplementary groups only; mappings
+	 * go on where they stopped.
 	 */
 	if ((p->has_base && t->has_base) ||
 	    (p->has_stat && t->has_stat) ||
-	    (p->has_cred && (pc->present & ~(1U << TASKDIAG_A_CRED_GROUPS)))) {
+	    (p->has_cred && t->has_cred &&
+	     (pc->present & ~(1U << TASKDIAG_A_CRED_GROUPS)))) {
 		snprintf(m->err, sizeof(m->err), "part %u of %u repeats a group",
 			 m->parts + 1, t->pid);
 		return -EPROTO;
@@ -701,6 +708,9 @@ static int td_merge_continue(struct td_merge *m, const struct td_task *p)
 		t->stat = p->stat;
 	}
 	if (p->has_cred) {
+		/* The whole nest if it begins in this part */
+		if (!t->has_cred)
+			t->cred = *pc;
 		t->has_cred = true;
 		t->cred.present |= pc->present;
 	}

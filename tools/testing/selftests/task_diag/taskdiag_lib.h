@@ -87,11 +87,14 @@ struct td_stat {
 /*
  * With the memory map, the parts of a dump are at least PATH_MAX + 1 KiB
  * whatever the reader received before (a mapping with the longest name
- * fits one), and the reply of a do is up to 32 KiB: td_request() raises
- * the buffer of a socket that does not peek to this size for such a
- * request.
+ * fits one): the documentation asks for a buffer of TD_VMA_DUMP_BUF_SIZE
+ * at least. The reply of a do is up to TD_VMA_BUF_SIZE. td_request()
+ * raises the buffer of a socket that does not peek to these sizes for
+ * such requests, and no more: a socket of libnl's default buffer (16 KiB)
+ * keeps it for a dump.
  */
 #define TD_VMA_BUF_SIZE		32768
+#define TD_VMA_DUMP_BUF_SIZE	8192
 
 /* In the bad masks below: the nest has bytes left over after its attributes */
 #define TD_BAD_NEST		1ULL

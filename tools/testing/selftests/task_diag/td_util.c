@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -24,6 +25,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include <linux/sched.h>
 #include <linux/taskstats.h>
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
@@ -895,7 +897,8 @@ static int taskstats_cb(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-int taskstats_get(pid_t pid, bool tgid, struct taskstats *ts)
+int taskstats_get_timed(pid_t pid, bool tgid, struct taskstats *ts,
+			uint64_t *b0, uint64_t *b1)
 {
 	struct ts_arg a = { .ts = ts };
 	struct nl_sock *sk;
@@ -924,7 +927,12 @@ int taskstats_get(pid_t pid, bool tgid, struct taskstats *ts)
 		goto out;
 	}
 	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, taskstats_cb, &a);
+	/* The reply is made in sendmsg(): the clock brackets the request */
+	if (b0)
+		*b0 = boottime_ns();
 	ret = nl_send_auto(sk, msg);
+	if (b1)
+		*b1 = boottime_ns();
 	nlmsg_free(msg);
 	if (ret < 0) {
 		ret = -EIO;
@@ -935,6 +943,11 @@ int taskstats_get(pid_t pid, bool tgid, struct taskstats *ts)
 out:
 	nl_socket_free(sk);
 	return ret;
+}
+
+int taskstats_get(pid_t pid, bool tgid, struct taskstats *ts)
+{
+	return taskstats_get_timed(pid, tgid, ts, NULL, NULL);
 }
 
 int sysctl_set(const char *path, long val, long *old)
@@ -1017,6 +1030,119 @@ int td_fetch(struct td *td, uint32_t strategy, uint32_t pid, uint64_t show,
 	};
 
 	return td_fetch_req(td, &req, m, list);
+}
+
+struct each_arg {
+	struct td_merge *m;
+	td_merged_cb cb;
+	void *arg;
+};
+
+static int each_cb(const struct td_task *t, void *arg)
+{
+	struct each_arg *a = arg;
+	int ret = td_merge_add(a->m, t);
+
+	if (ret <= 0)
+		return ret;
+	ret = a->cb(a->m, a->arg);
+	/* 1 would mean "more to come" to td_recv_chunk() */
+	return ret > 0 ? -ECANCELED : ret;
+}
+
+int td_fetch_each(struct td *td, const struct td_req *req,
+		  struct td_merge *m, td_merged_cb cb, void *arg)
+{
+	struct each_arg a = { .m = m, .cb = cb, .arg = arg };
+	int ret;
+
+	m->open = false;
+	m->done = false;
+	m->err[0] = '\0';
+	ret = td_run(td, req, NULL, each_cb, &a);
+	if (!ret && m->open) {
+		snprintf(m->err, sizeof(m->err), "the last part had cont");
+		ret = -EPROTO;
+	}
+	return ret;
+}
+
+int td_request_slow(struct td *td, const struct td_req *req,
+		    const struct ucred *creds, size_t len,
+		    void (*before)(void *arg), void *arg)
+{
+	struct ucred c = creds ? *creds : (struct ucred){};
+	char cbuf[CMSG_SPACE(sizeof(c))] = {};
+	struct iovec iov;
+	struct msghdr mh = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = creds ? cbuf : NULL,
+		.msg_controllen = creds ? sizeof(cbuf) : 0,
+	};
+	struct nlmsghdr *nlh;
+	struct nl_msg *msg;
+	int sndbuf, ret;
+	char *buf;
+
+	len = len < 4096 ? 4096 : len;
+	/* Room for it all in one message: root may go past wmem_max */
+	sndbuf = len + 4096;
+	if (setsockopt(td_fd(td), SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf,
+		       sizeof(sndbuf)))
+		return -errno;
+	msg = td_msg_alloc(td, req->dump);
+	if (!msg)
+		return -ENOMEM;
+	ret = td_msg_put_req(msg, req);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	nl_complete_msg(td->sk, msg);
+	nlh = nlmsg_hdr(msg);
+	/* Zeros after the request: netlink stops at a message of length 0 */
+	buf = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	memcpy(buf, nlh, nlh->nlmsg_len);
+	iov = (struct iovec){ .iov_base = buf, .iov_len = len };
+	if (creds) {
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_CREDENTIALS;
+		cm->cmsg_len = CMSG_LEN(sizeof(c));
+		memcpy(CMSG_DATA(cm), &c, sizeof(c));
+	}
+	memset(&td->err, 0, sizeof(td->err));
+	memset(&td->stats, 0, sizeof(td->stats));
+	td->seq = nlh->nlmsg_seq;
+	nlmsg_free(msg);
+	if (before)
+		before(arg);
+	ret = sendmsg(td_fd(td), &mh, 0) < 0 ? -errno : 0;
+	munmap(buf, len);
+	if (ret)
+		td->err.error = ret;
+	else
+		td->in_flight = true;
+	return ret;
+}
+
+pid_t fork_with_pid(pid_t pid)
+{
+	uint64_t tid = pid;
+	struct clone_args args = {
+		.exit_signal = SIGCHLD,
+		.set_tid = (uintptr_t)&tid,
+		.set_tid_size = 1,
+	};
+
+	return syscall(SYS_clone3, &args, sizeof(args));
 }
 
 /*

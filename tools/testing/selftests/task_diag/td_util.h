@@ -137,6 +137,42 @@ int td_fetch(struct td *td, uint32_t strategy, uint32_t pid, uint64_t show,
 int td_fetch_req(struct td *td, const struct td_req *req, struct td_merge *m,
 		 struct tasklist *list);
 
+/*
+ * Called for each task of a dump put together from its parts: m->task,
+ * m->groups and m->vmas are valid during the call. A nonzero return stops
+ * the dump (td_fetch_each() returns it).
+ */
+typedef int (*td_merged_cb)(const struct td_merge *m, void *arg);
+/*
+ * Run any request and merge the parts of every task, whatever the
+ * strategy: parts of two tasks interleaved, a group repeated, or a last
+ * part with cont fail with -EPROTO and the reason in m->err. Returns 0,
+ * or a negative errno (td->err, m->err), or what cb returned.
+ */
+int td_fetch_each(struct td *td, const struct td_req *req,
+		  struct td_merge *m, td_merged_cb cb, void *arg);
+
+/*
+ * Send req in a message padded with zeros to len bytes (at least a page),
+ * with creds as SCM_CREDENTIALS if not NULL: the kernel checks the
+ * credentials, then copies the message from memory that is not populated
+ * yet, a page fault per page, and only then hands it to taskdiag. A pid
+ * that the socket layer found can be gone by then: that window lasts
+ * about a second for 64 MiB under emulation. before(arg), if set, runs
+ * just before sendmsg(). The replies are read as after td_request().
+ * Returns 0 or the negative errno of sendmsg() (or of the setup).
+ */
+int td_request_slow(struct td *td, const struct td_req *req,
+		    const struct ucred *creds, size_t len,
+		    void (*before)(void *arg), void *arg);
+
+/*
+ * fork() a child that gets the given pid in the caller's pid namespace
+ * (clone3() with set_tid: CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE over
+ * the namespace). Returns like fork(), -1 with errno (EEXIST: taken).
+ */
+pid_t fork_with_pid(pid_t pid);
+
 #define NOBODY			65534
 
 /* Become nobody: no groups, every uid and gid 65534. 0 or -1 */
@@ -244,6 +280,12 @@ struct taskstats;
  * (_TGID). Returns 0, -ENOENT without TASKSTATS, or a negative errno.
  */
 int taskstats_get(pid_t pid, bool tgid, struct taskstats *ts);
+/*
+ * The same, with CLOCK_BOOTTIME read just before and after the request is
+ * sent (the kernel builds the reply in sendmsg()) in *b0 and *b1.
+ */
+int taskstats_get_timed(pid_t pid, bool tgid, struct taskstats *ts,
+			uint64_t *b0, uint64_t *b1);
 /* Write val to a /proc/sys file; the old value in *old if not NULL */
 int sysctl_set(const char *path, long val, long *old);
 
