@@ -34,8 +34,14 @@ covered=$( (cat "$stock"; printf '%s\n' "${wanted[@]}";
 		"${wanted[@]}" 2>/dev/null | sed -n 's/^[ |]*Depends: //p; /^[a-z0-9]/p') |
 	sed 's/[<>]//g; s/:.*//' | sort -u)
 
+# Programs of no package: the project's own scripts and build outputs,
+# and the image's own toolchains (pyenv's python3, rustup's rustc).
+own=$(echo "$pkgs" | sed -n 's/^unpackaged-program-//p')
+pkgs=$(echo "$pkgs" | grep -v '^unpackaged-program-' || true)
 missing=$(comm -23 <(echo "$pkgs") <(echo "$covered"))
 echo "deps-audit: $(echo "$progs" | wc -l) programs from $(echo "$pkgs" | wc -l) packages ran"
+echo "deps-audit: $(echo "$own" | grep -c . || true) programs of no package (the project's, the image's toolchains):"
+echo "$own" | grep -v "^$PWD\|^\./\|^harness/\|^scripts/\|/build/" | sed 's/^/  /' || true
 if [ -n "$missing" ]; then
 	echo "deps-audit: not on the stock image nor installed by deps.sh:"
 	echo "$missing" | sed 's/^/  /'
