@@ -1524,7 +1524,11 @@ static int taskdiag_parse_pidns(struct taskdiag_request *req,
 
 /*
  * The procfs instance the requester uses as /proc: the one mounted at
- * /proc from its root when the request arrives, if any.
+ * /proc from its root when the request arrives, if any. Only the root of
+ * a procfs of the namespace walked counts: a procfs of another pid
+ * namespace (one an unprivileged user can mount in its own user and pid
+ * namespaces) shows none of its tasks, and its hidepid= options are not
+ * the administrator's; a bind mount of a procfs subdirectory is no /proc.
  */
 static void taskdiag_parse_procfs(struct taskdiag_request *req)
 {
@@ -1533,7 +1537,8 @@ static void taskdiag_parse_procfs(struct taskdiag_request *req)
 	if (kern_path("/proc", LOOKUP_FOLLOW, &path))
 		return;
 	if (path.mnt->mnt_sb->s_magic == PROC_SUPER_MAGIC &&
-	    path.dentry == path.mnt->mnt_root)
+	    path.dentry == path.mnt->mnt_sb->s_root &&
+	    proc_sb_info(path.mnt->mnt_sb)->pid_ns == req->ns)
 		req->proc = path;
 	else
 		path_put(&path);
