@@ -1,23 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What a reply shows follows the /proc of the requester, as it was when
- * the request was sent, and for both the requester's and the socket
- * opener's credentials:
+ * the request was sent, for both the requester's and the socket opener's
+ * credentials, whoever reads the later parts.
  *
- * - the set of tasks: the procfs instance mounted at /proc from the
- *   requester's root applies its hidepid= and gid= options. A task that
- *   /proc lists and lets read is reported as usual, one that it lists
- *   without letting anything be read (hidepid=noaccess) comes as a message
- *   with its ids and every group asked for withheld (and not at all for
- *   the thread strategies), one that it does not list is absent and
- *   naming it in a request fails with ESRCH. With no procfs at /proc, only
- *   the tasks both may trace are shown. The test compares every strategy
- *   with the same user's readdir of that /proc, and which of its files
- *   open, exactly, for a population of processes of root, of nobody
- *   (dumpable and not), of a third uid, with threads and children, and
- *   checks /proc itself against the rules it is meant to apply;
- * - the names of mappings: the path from the requester's root, as its
- *   own /proc/PID/maps shows them, whoever reads the later parts.
+ * The set of tasks: the procfs instance mounted at /proc from the
+ * requester's root applies its hidepid= and gid= options. A task that
+ * /proc lists and lets read is reported as usual; one that it lists
+ * without letting anything be read (hidepid=noaccess) comes as a message
+ * with its ids and every group asked for withheld, and not at all for the
+ * thread strategies; one that it does not list is absent, and naming it
+ * in a request fails with ESRCH. With no procfs of the namespace at
+ * /proc, only the tasks both may trace are shown.
+ *
+ * - procs.*.sets: for each kind of /proc (no hidepid, each hidepid= mode
+ *   with and without gid=, subset=pid, an empty chroot, a tmpfs, a procfs
+ *   of another pid namespace) and each requester (nobody, nobody in the
+ *   gid= group by a supplementary group or by its fsgid, a third uid,
+ *   root), with its own socket or another's opened elsewhere: every
+ *   strategy, about every process of a population of root, nobody
+ *   (dumpable or not) and a third uid, with threads and children, against
+ *   what the requester's and the opener's readdir of that /proc list and
+ *   which of its files they may open, exactly; and /proc itself against
+ *   the rules it is meant to apply;
+ * - solo.self: being the task itself gives nothing, although /proc shows
+ *   a process itself;
+ * - solo.handover_*: a reader in another mount namespace, root, gets the
+ *   requester's set in the parts it reads;
+ * - solo.captured_at_send: a /proc mounted or unmounted between the parts
+ *   changes nothing;
+ * - solo.userns_pidns_procfs: an unprivileged user's procfs of its own pid
+ *   namespace at /proc does not undo the hidepid= of the /proc it had;
+ * - names.*: mapping names are paths from the requester's root, as its
+ *   own /proc/PID/maps shows them, in every part, whoever reads it.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -40,7 +55,9 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <linux/sched.h>
 
 #include "../kselftest_harness.h"
 #include "td_harness.h"
@@ -226,15 +243,16 @@ static int pop_start(struct pop *p)
 			ret = -errno;
 	}
 	close(fds[1]);
-	for (n = 0; !ret && n < NR_MEMBERS; n++) {
+	/* All of them, so that pop_stop() knows whom to wait for */
+	for (n = 0; n < NR_MEMBERS; n++) {
 		if (read_full(fds[0], &rec, sizeof(rec)) || rec.idx < 0 ||
 		    rec.idx >= NR_MEMBERS) {
-			ret = -ECHILD;
+			ret = ret ?: -ECHILD;
 			break;
 		}
 		p->pid[rec.idx] = rec.pid;
 		if (rec.pid < 0)
-			ret = rec.pid;
+			ret = ret ?: rec.pid;
 	}
 	close(fds[0]);
 	/* Every thread exists, as the readers of /proc will see it */
@@ -274,6 +292,7 @@ enum proc_kind {
 	PK_PROCFS,		/* a procfs instance with opts at /proc */
 	PK_NONE,		/* the requester chroots into an empty directory */
 	PK_TMPFS,		/* a tmpfs over /proc */
+	PK_PIDNS,		/* a procfs of a child pid namespace */
 };
 
 struct mode {
@@ -287,7 +306,7 @@ struct mode {
 enum {
 	MD_OFF, MD_NOACCESS, MD_INVISIBLE, MD_PTRACEABLE, MD_NOACCESS_GID,
 	MD_INVISIBLE_GID, MD_PTRACEABLE_GID, MD_SUBSET, MD_SUBSET_INVISIBLE,
-	MD_NONE, MD_TMPFS, NR_MODES
+	MD_NONE, MD_TMPFS, MD_PIDNS, NR_MODES
 };
 
 static const struct mode modes[NR_MODES] = {
@@ -310,6 +329,12 @@ static const struct mode modes[NR_MODES] = {
 				    "subset=pid,hidepid=invisible", 2, false },
 	[MD_NONE]		= { "no /proc (chroot)", PK_NONE, NULL, 4, false },
 	[MD_TMPFS]		= { "tmpfs at /proc", PK_TMPFS, NULL, 4, false },
+	/*
+	 * It shows none of the tasks of the namespace walked under their
+	 * numbers there, and its options are not its: no procfs of it.
+	 */
+	[MD_PIDNS]		= { "procfs of a child pid ns at /proc", PK_PIDNS, NULL,
+				    4, false },
 };
 
 /* What the rules of md let c see of a member (procfs's has_pid_permissions) */
@@ -324,6 +349,29 @@ static enum vis model_vis(const struct mode *md, const struct creds *c,
 	if (!md->hidepid || trace || in_group)
 		return VISIBLE;
 	return md->hidepid == 1 ? LISTED : HIDDEN;
+}
+
+/*
+ * Mount at /proc a procfs of a new pid namespace. Its first process does
+ * it and exits: the procfs stays, and shows nothing then.
+ */
+static int mount_child_pidns_proc(unsigned long fl)
+{
+	struct clone_args args = {
+		.flags = CLONE_NEWPID,
+		.exit_signal = SIGCHLD,
+	};
+	int status;
+	pid_t pid;
+
+	pid = syscall(SYS_clone3, &args, sizeof(args));
+	if (!pid)
+		_exit(mount("proc", "/proc", "proc", fl, NULL) ? errno : 0);
+	if (pid < 0)
+		return -errno;
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -ECHILD;
+	return -WEXITSTATUS(status);
 }
 
 /*
@@ -347,6 +395,8 @@ static int setup_proc(const struct mode *md, const char *empty, int *procfd)
 		return -errno;
 	if (md->kind == PK_NONE && (chroot(empty) || chdir("/")))
 		return -errno;
+	if (md->kind == PK_PIDNS)
+		return mount_child_pidns_proc(fl);
 	return 0;
 }
 
@@ -674,7 +724,6 @@ static void build_exp(const struct ref *r, const struct ref *o,
 			e->err = -ESRCH;
 			break;
 		}
-		vis_of(r, o, req->pid, &io);
 		for (j = 0; j < t->ntids; j++)
 			exp_add(e, t->tids[j], t->pid, VISIBLE, io);
 		break;
@@ -1127,6 +1176,8 @@ FIXTURE_VARIANT_ADD(procs, none) { .mode = MD_NONE, .mixed = true };
 
 FIXTURE_VARIANT_ADD(procs, tmpfs) { .mode = MD_TMPFS };
 
+FIXTURE_VARIANT_ADD(procs, pidns) { .mode = MD_PIDNS };
+
 FIXTURE_SETUP(procs)
 {
 	struct td *td;
@@ -1569,6 +1620,77 @@ TEST_F_TIMEOUT(solo, captured_at_send, 60)
 					    self->empty));
 		run_child(_metadata, pid, modes[mds[i][0]].name);
 	}
+}
+
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, s, strlen(s)) != (ssize_t)strlen(s))
+		ret = -EIO;
+	close(fd);
+	return ret;
+}
+
+/*
+ * An unprivileged user under a /proc of hidepid=invisible makes a user, a
+ * mount and a pid namespace of its own and mounts a procfs of the latter
+ * at /proc (as unshare -Urmpf --mount-proc does), then asks from outside
+ * that pid namespace: the tasks walked are none of that procfs's, and the
+ * /proc that hid them from it still does.
+ */
+static int userns_main(const char *empty)
+{
+	const char *tag = "nobody with a procfs of its own pid ns at /proc";
+	struct ref *rb = malloc(sizeof(*rb)), *ra = malloc(sizeof(*ra));
+	struct expset *e1 = malloc(sizeof(*e1)), *e2 = malloc(sizeof(*e2));
+	static struct reply rp[3];
+	int procfd, ret, fails = 0;
+	struct td *td;
+	size_t i;
+
+	nlog = 0;
+	if (!rb || !ra || !e1 || !e2 ||
+	    setup_proc(&modes[MD_INVISIBLE], empty, &procfd) ||
+	    become(&nobody_c, true) || unshare(CLONE_NEWUSER | CLONE_NEWNS) ||
+	    write_file("/proc/self/setgroups", "deny") ||
+	    write_file("/proc/self/uid_map", "0 65534 1") ||
+	    write_file("/proc/self/gid_map", "0 65534 1"))
+		return 2;
+	ret = mount_child_pidns_proc(MS_NOSUID | MS_NODEV | MS_NOEXEC);
+	if (ret) {
+		fail("%s: mounting it: %s", tag, strerror(-ret));
+		return 2;
+	}
+	if (td_open(&td, 0, false))
+		return 2;
+	rp[0].req = make_req(true, TASKDIAG_DUMP_STRATEGY_ALL, 0, SHOW_TASK);
+	rp[1].req = make_req(true, TASKDIAG_DUMP_STRATEGY_ALL_THREAD, 0, SHOW_TASK);
+	rp[2].req = make_req(true, TASKDIAG_DUMP_STRATEGY_ONE, 1, SHOW_TASK);
+	if (ref_read(procfd, rb))
+		return 3;
+	for (i = 0; i < ARRAY_SIZE(rp); i++)
+		run_req(td, &rp[i]);
+	if (ref_read(procfd, ra))
+		return 3;
+	for (i = 0; i < ARRAY_SIZE(rp); i++) {
+		build_exp(rb, NULL, &rp[i].req, NULL, 0, e1);
+		build_exp(ra, NULL, &rp[i].req, NULL, 0, e2);
+		fails += check_reply(tag, &rp[i], e1, e2);
+	}
+	return fails ? 1 : 0;
+}
+
+TEST_F_TIMEOUT(solo, userns_pidns_procfs, 60)
+{
+	pid_t pid = fork();
+
+	if (!pid)
+		_exit(userns_main(self->empty));
+	run_child(_metadata, pid, "userns");
 }
 
 /* ---- Mapping names, from the requester's root ---- */
