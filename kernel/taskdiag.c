@@ -1463,6 +1463,22 @@ static bool taskdiag_task_id(struct task_struct *task,
 	return id->tgid && id->ino && vis != PROC_PID_HIDDEN;
 }
 
+/*
+ * What the requester's /proc hides does not exist for it. Of a process it
+ * lists but shows nothing of, it shows no children either: the children
+ * files in /proc/PID/task cannot be read, and the ppid of a child that is
+ * itself only listed is not shown anywhere.
+ */
+static bool taskdiag_target_visible(const struct taskdiag_request *req,
+				    struct task_struct *task)
+{
+	enum proc_pid_visibility vis = taskdiag_visibility(req, task);
+
+	if (req->strategy == TASKDIAG_DUMP_STRATEGY_CHILDREN)
+		return vis == PROC_PID_VISIBLE;
+	return vis != PROC_PID_HIDDEN;
+}
+
 /* The process named by the pid attribute, for the strategies that need one. */
 static int taskdiag_parse_target(struct taskdiag_request *req,
 				 const struct genl_info *info)
@@ -1490,8 +1506,7 @@ static int taskdiag_parse_target(struct taskdiag_request *req,
 
 	rcu_read_lock();
 	task = pid_task(find_pid_ns(nla_get_u32(attr), req->ns), PIDTYPE_PID);
-	/* What the requester's /proc hides does not exist for it. */
-	if (task && taskdiag_visibility(req, task) != PROC_PID_HIDDEN)
+	if (task && taskdiag_target_visible(req, task))
 		req->target = get_pid(task_tgid(task));
 	rcu_read_unlock();
 	if (!req->target) {

@@ -634,7 +634,6 @@ struct exp {
 
 struct expset {
 	int err;		/* 0 or -ESRCH */
-	bool esrch_ok;		/* -ESRCH would do too */
 	size_t n;
 	struct exp v[MAX_EXP];
 };
@@ -682,7 +681,6 @@ static void build_exp(const struct ref *r, const struct ref *o,
 
 	e->n = 0;
 	e->err = 0;
-	e->esrch_ok = false;
 	pv = req->has_pid ? vis_of(r, o, req->pid, &io) : HIDDEN;
 	switch (strategy) {
 	case TASKDIAG_DUMP_STRATEGY_ALL:
@@ -705,12 +703,10 @@ static void build_exp(const struct ref *r, const struct ref *o,
 	case TASKDIAG_DUMP_STRATEGY_CHILDREN:
 		/*
 		 * The children of a process listed only: /proc does not tell
-		 * them (PID/task/TID/children cannot be read), the kernel
-		 * does, each as its own /proc shows it. Refusing, as for the
-		 * thread strategy, would be right too.
+		 * them (PID/task/TID/children cannot be read, and the ppid of
+		 * a child listed only is not shown), so neither may taskdiag.
 		 */
-		e->esrch_ok = pv == LISTED;
-		if (pv == HIDDEN)
+		if (pv != VISIBLE)
 			e->err = -ESRCH;
 		for (i = 0; !e->err && i < nkids; i++) {
 			v = vis_of(r, o, kids[i], &io);
@@ -895,8 +891,7 @@ static int check_reply(const char *tag, const struct reply *rp,
 
 	req_name(&rp->req, what, sizeof(what));
 	if (rp->err) {
-		if (rp->err != e1->err && rp->err != e2->err &&
-		    !(rp->err == -ESRCH && (e1->esrch_ok || e2->esrch_ok))) {
+		if (rp->err != e1->err && rp->err != e2->err) {
 			fail("%s: %s failed: %s (\"%s\"), /proc shows %zu tasks",
 			     tag, what, strerror(-rp->err), rp->msg, e1->n);
 			return 1;
