@@ -17,7 +17,11 @@ fragments=("$top/harness/configs/vm.config"
 for f in "${fragments[@]}"; do [ -r "$f" ] || die "$f missing"; done
 # Paths relative to $BUILD in ccache's hash: a clone elsewhere hits too.
 export CCACHE_BASEDIR=$BUILD
-kmake() { make -s -C "$tree" O="$obj" CC="ccache gcc" "$@"; }
+# The debug kernel counts which lines of the family's code run (gcov);
+# kbuild reads GCOV_PROFILE_<object> for the object of that name.
+profile=()
+[ "$flavour" = debug ] && profile=(GCOV_PROFILE_taskdiag.o=y)
+kmake() { make -s -C "$tree" O="$obj" CC="ccache gcc" "${profile[@]}" "$@"; }
 
 # Regenerate .config only when its inputs change.
 stamp=$(cat "$tree/.version" "${fragments[@]}" | sha1sum | cut -c1-40)

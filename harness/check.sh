@@ -95,6 +95,9 @@ grep -q '^RESULT .*ynl-cli' "$out/share/output" 2>/dev/null ||
 	result FAIL ynl-cli "no result: harness/ynl-check.py did not run"
 
 check kernel-log "$top/harness/check-log.sh" --kmemleak "$out"
+# How much of kernel/taskdiag.c the suite ran, as a figure to read.
+check coverage "$top/harness/coverage.sh" "$out"
+sed 's/^/  COVER   /' "$BUILD/check-coverage.log"
 check checkpatch "$top/harness/checkpatch.sh"
 check generated-files "$top/harness/regen.sh" --check
 
