@@ -22,7 +22,6 @@
 #include <linux/cred.h>
 #include <linux/delayacct.h>
 #include <linux/fs_struct.h>
-#include <linux/kthread.h>
 #include <linux/magic.h>
 #include <linux/mm.h>
 #include <linux/namei.h>
@@ -30,18 +29,15 @@
 #include <linux/proc_fs.h>
 #include <linux/proc_maps.h>
 #include <linux/ptrace.h>
-#include <linux/sched/cputime.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
-#include <linux/task_io_accounting_ops.h>
-#include <linux/taskstats.h>
+#include <linux/taskstats_kern.h>
 #include <linux/time_namespace.h>
 #include <linux/unaligned.h>
 #include <linux/user_namespace.h>
-#include <linux/workqueue.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 #include <net/sock.h>
@@ -324,18 +320,6 @@ struct taskdiag_fill {
  * set to where they resume. They must leave TASKDIAG_CLOSE_ROOM free.
  */
 
-/* The name stat field 2 shows, which for kernel threads may exceed comm. */
-static void taskdiag_get_comm(char *buf, size_t size, struct task_struct *task)
-{
-	/* Workqueue workers are kernel threads too: test them first. */
-	if (task->flags & PF_WQ_WORKER)
-		wq_worker_comm(buf, size, task);
-	else if (task->flags & PF_KTHREAD)
-		get_kthread_comm(buf, size, task);
-	else
-		__get_task_comm(buf, size, task);
-}
-
 static u32 taskdiag_task_flags(struct task_struct *task)
 {
 	unsigned int pf = READ_ONCE(task->flags);
@@ -450,7 +434,7 @@ static int taskdiag_fill_base(struct taskdiag_fill *f)
 	struct nlattr *nest;
 	char comm[64];
 
-	taskdiag_get_comm(comm, sizeof(comm), task);
+	proc_task_comm(comm, sizeof(comm), task);
 
 	const struct taskdiag_u32 ids[] = {
 		{ TASKDIAG_A_BASE_PPID, task_ppid_nr_ns(task, ns) },
@@ -600,68 +584,54 @@ static bool taskdiag_per_thread(const struct taskdiag_request *req)
 	       req->strategy == TASKDIAG_DUMP_STRATEGY_THREAD;
 }
 
-/* CPU times, faults and context switches of a task or process. */
-struct taskdiag_cpu {
-	u64 utime, stime, cutime, cstime;
-	unsigned long minflt, majflt, cminflt, cmajflt, nvcsw, nivcsw;
-};
-
-/* As do_task_stat() sums them; context switches as getrusage() does. */
-static void taskdiag_get_cpu(struct task_struct *task, bool whole,
-			     struct taskdiag_cpu *cpu)
+/*
+ * Context switches of a task, or of its process as getrusage() counts
+ * them: what exited threads left plus the live ones.
+ */
+static void taskdiag_get_csw(struct task_struct *task, bool whole,
+			     unsigned long *nvcsw, unsigned long *nivcsw)
 {
 	struct signal_struct *sig = task->signal;
 	struct task_struct *t;
 
-	scoped_seqlock_read(&sig->stats_lock, ss_lock_irqsave) {
-		cpu->cminflt = sig->cmin_flt;
-		cpu->cmajflt = sig->cmaj_flt;
-		cpu->cutime = sig->cutime;
-		cpu->cstime = sig->cstime;
-		if (whole) {
-			/* What exited threads left, plus the live ones. */
-			cpu->minflt = sig->min_flt;
-			cpu->majflt = sig->maj_flt;
-			cpu->nvcsw = sig->nvcsw;
-			cpu->nivcsw = sig->nivcsw;
-			rcu_read_lock();
-			__for_each_thread(sig, t) {
-				cpu->minflt += t->min_flt;
-				cpu->majflt += t->maj_flt;
-				cpu->nvcsw += t->nvcsw;
-				cpu->nivcsw += t->nivcsw;
-			}
-			rcu_read_unlock();
-		}
+	if (!whole) {
+		*nvcsw = task->nvcsw;
+		*nivcsw = task->nivcsw;
+		return;
 	}
-	if (whole) {
-		thread_group_cputime_adjusted(task, &cpu->utime, &cpu->stime);
-	} else {
-		task_cputime_adjusted(task, &cpu->utime, &cpu->stime);
-		cpu->minflt = task->min_flt;
-		cpu->majflt = task->maj_flt;
-		cpu->nvcsw = task->nvcsw;
-		cpu->nivcsw = task->nivcsw;
+	scoped_seqlock_read(&sig->stats_lock, ss_lock_irqsave) {
+		*nvcsw = sig->nvcsw;
+		*nivcsw = sig->nivcsw;
+		rcu_read_lock();
+		__for_each_thread(sig, t) {
+			*nvcsw += t->nvcsw;
+			*nivcsw += t->nivcsw;
+		}
+		rcu_read_unlock();
 	}
 }
 
+/* CPU times and faults as /proc/PID/stat shows them, context switches. */
 static int taskdiag_put_stat_cpu(struct taskdiag_fill *f)
 {
-	struct taskdiag_cpu cpu;
+	bool whole = !taskdiag_per_thread(f->req);
+	unsigned long nvcsw, nivcsw;
+	struct proc_task_times times;
 
-	taskdiag_get_cpu(f->task, !taskdiag_per_thread(f->req), &cpu);
+	proc_task_times(f->task, whole, &times);
+	taskdiag_get_csw(f->task, whole, &nvcsw, &nivcsw);
 
 	const struct taskdiag_u64 attrs[] = {
-		{ TASKDIAG_A_STAT_UTIME, cpu.utime },
-		{ TASKDIAG_A_STAT_STIME, cpu.stime },
-		{ TASKDIAG_A_STAT_CUTIME, cpu.cutime },
-		{ TASKDIAG_A_STAT_CSTIME, cpu.cstime },
-		{ TASKDIAG_A_STAT_MINFLT, cpu.minflt },
-		{ TASKDIAG_A_STAT_MAJFLT, cpu.majflt },
-		{ TASKDIAG_A_STAT_CMINFLT, cpu.cminflt },
-		{ TASKDIAG_A_STAT_CMAJFLT, cpu.cmajflt },
-		{ TASKDIAG_A_STAT_NVCSW, cpu.nvcsw },
-		{ TASKDIAG_A_STAT_NIVCSW, cpu.nivcsw },
+		{ TASKDIAG_A_STAT_UTIME, times.utime },
+		{ TASKDIAG_A_STAT_STIME, times.stime },
+		{ TASKDIAG_A_STAT_CUTIME, times.cutime },
+		{ TASKDIAG_A_STAT_CSTIME, times.cstime },
+		{ TASKDIAG_A_STAT_MINFLT, times.min_flt },
+		{ TASKDIAG_A_STAT_MAJFLT, times.maj_flt },
+		{ TASKDIAG_A_STAT_CMINFLT, times.cmin_flt },
+		{ TASKDIAG_A_STAT_CMAJFLT, times.cmaj_flt },
+		{ TASKDIAG_A_STAT_NVCSW, nvcsw },
+		{ TASKDIAG_A_STAT_NIVCSW, nivcsw },
 	};
 
 	return taskdiag_put_u64s(f->skb, attrs, ARRAY_SIZE(attrs),
@@ -705,22 +675,12 @@ static int taskdiag_put_stat_mm(struct taskdiag_fill *f)
 }
 
 #ifdef CONFIG_TASK_IO_ACCOUNTING
-/* The counters of /proc/PID/io, as do_io_accounting() sums them. */
+/* The counters of /proc/PID/io, under exec_update_lock as it reads them. */
 static int taskdiag_put_stat_io(struct taskdiag_fill *f)
 {
-	struct task_struct *task = f->task, *t;
-	struct signal_struct *sig = task->signal;
-	struct task_io_accounting acct = task->ioac;
+	struct task_io_accounting acct;
 
-	if (!taskdiag_per_thread(f->req)) {
-		scoped_seqlock_read(&sig->stats_lock, ss_lock_irqsave) {
-			acct = sig->ioac;
-			rcu_read_lock();
-			__for_each_thread(sig, t)
-				task_io_accounting_add(&acct, &t->ioac);
-			rcu_read_unlock();
-		}
-	}
+	proc_task_io_accounting(f->task, !taskdiag_per_thread(f->req), &acct);
 
 	const struct taskdiag_u64 attrs[] = {
 		{ TASKDIAG_A_STAT_RCHAR, acct.rchar },
@@ -745,28 +705,18 @@ static int taskdiag_put_stat_io(struct taskdiag_fill *f)
 
 #ifdef CONFIG_TASK_DELAY_ACCT
 /*
- * Delay accounting totals as TASKSTATS reports them: for a process, what
- * taskstats kept of its exited threads plus its live threads, as
- * fill_stats_for_tgid() adds them up.
+ * Delay accounting totals as TASKSTATS reports them: of the task, or of
+ * its process, what its exited threads left plus its live threads.
  */
 static int taskdiag_put_stat_delays(struct taskdiag_fill *f)
 {
 	struct taskstats *ts = f->req->taskstats;
-	struct task_struct *task = f->task, *t;
-	unsigned long flags;
 
 	memset(ts, 0, sizeof(*ts));
-	if (taskdiag_per_thread(f->req)) {
-		delayacct_add_tsk(ts, task);
-	} else if (lock_task_sighand(task, &flags)) {
-		if (task->signal->stats)
-			memcpy(ts, task->signal->stats, sizeof(*ts));
-		for_each_thread(task, t) {
-			if (!t->exit_state)
-				delayacct_add_tsk(ts, t);
-		}
-		unlock_task_sighand(task, &flags);
-	}
+	if (taskdiag_per_thread(f->req))
+		delayacct_add_tsk(ts, f->task);
+	else
+		taskstats_fill_tgid(f->task, ts);	/* 0s once reaped */
 
 	const struct taskdiag_u64 attrs[] = {
 		{ TASKDIAG_A_STAT_CPU_DELAY_COUNT, ts->cpu_count },
