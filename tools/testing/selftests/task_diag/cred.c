@@ -31,21 +31,6 @@
 #define NR_BIG_GROUPS	2000
 #define SMALL_BUF	4096
 
-static const char * const cred_names[] = {
-	[TASKDIAG_A_CRED_UID] = "uid", [TASKDIAG_A_CRED_EUID] = "euid",
-	[TASKDIAG_A_CRED_SUID] = "suid", [TASKDIAG_A_CRED_FSUID] = "fsuid",
-	[TASKDIAG_A_CRED_GID] = "gid", [TASKDIAG_A_CRED_EGID] = "egid",
-	[TASKDIAG_A_CRED_SGID] = "sgid", [TASKDIAG_A_CRED_FSGID] = "fsgid",
-	[TASKDIAG_A_CRED_CAP_INHERITABLE] = "CapInh",
-	[TASKDIAG_A_CRED_CAP_PERMITTED] = "CapPrm",
-	[TASKDIAG_A_CRED_CAP_EFFECTIVE] = "CapEff",
-	[TASKDIAG_A_CRED_CAP_BSET] = "CapBnd",
-	[TASKDIAG_A_CRED_CAP_AMBIENT] = "CapAmb",
-	[TASKDIAG_A_CRED_NO_NEW_PRIVS] = "NoNewPrivs",
-	[TASKDIAG_A_CRED_SECCOMP] = "Seccomp",
-	[TASKDIAG_A_CRED_SECCOMP_FILTERS] = "Seccomp_filters",
-};
-
 /* The status values in the order of TASKDIAG_A_CRED_* */
 static void proc_cred_values(const struct proc_cred *pc, uint64_t *v)
 {
@@ -91,9 +76,9 @@ static int cmp_cred(const struct td_merge *m, const struct proc_cred *pc,
 		if (i == TASKDIAG_A_CRED_GROUPS)
 			continue;
 		if (!(t->cred.present & (1U << i)))
-			WHY("%s missing; ", cred_names[i]);
+			WHY("%s missing; ", td_cred_names[i]);
 		else if (t->cred.v[i] != v[i])
-			WHY("%s %#llx, status %#llx; ", cred_names[i],
+			WHY("%s %#llx, status %#llx; ", td_cred_names[i],
 			    (unsigned long long)t->cred.v[i],
 			    (unsigned long long)v[i]);
 	}

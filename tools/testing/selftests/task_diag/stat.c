@@ -30,12 +30,6 @@
 #define FAULT_PAGES	64
 #define NAPS		20
 
-static unsigned long long ticks_of(uint64_t ns)
-{
-	/* As nsec_to_clock_t(): truncated */
-	return ns / (1000000000ULL / sysconf(_SC_CLK_TCK));
-}
-
 #define V(t, a)	((t)->stat.v[TASKDIAG_A_STAT_##a])
 
 /* Work that shows in every counter: CPU, faults, sleeps, I/O */
@@ -162,36 +156,6 @@ static pid_t spawn_worker(int *hold)
 	return pid;
 }
 
-/* stat file fields by TASKDIAG_A_STAT_*, 0 for those stat lacks */
-static const int stat_field[TASKDIAG_A_STAT_MAX + 1] = {
-	[TASKDIAG_A_STAT_MINFLT] = 10, [TASKDIAG_A_STAT_CMINFLT] = 11,
-	[TASKDIAG_A_STAT_MAJFLT] = 12, [TASKDIAG_A_STAT_CMAJFLT] = 13,
-	[TASKDIAG_A_STAT_UTIME] = 14, [TASKDIAG_A_STAT_STIME] = 15,
-	[TASKDIAG_A_STAT_CUTIME] = 16, [TASKDIAG_A_STAT_CSTIME] = 17,
-	[TASKDIAG_A_STAT_PRIORITY] = 18, [TASKDIAG_A_STAT_NICE] = 19,
-	[TASKDIAG_A_STAT_THREADS] = 20, [TASKDIAG_A_STAT_VSIZE] = 23,
-	[TASKDIAG_A_STAT_RSS] = 24, [TASKDIAG_A_STAT_PROCESSOR] = 39,
-	[TASKDIAG_A_STAT_RT_PRIORITY] = 40, [TASKDIAG_A_STAT_POLICY] = 41,
-};
-
-/* What stat would print for the attribute */
-static long long as_stat(const struct td_task *t, int a)
-{
-	uint64_t v = t->stat.v[a];
-
-	switch (a) {
-	case TASKDIAG_A_STAT_UTIME ... TASKDIAG_A_STAT_CSTIME:
-		return ticks_of(v);
-	case TASKDIAG_A_STAT_RSS:
-		return v / sysconf(_SC_PAGESIZE);
-	case TASKDIAG_A_STAT_NICE:
-	case TASKDIAG_A_STAT_PRIORITY:
-		return (int64_t)v;
-	default:
-		return v;
-	}
-}
-
 /*
  * A quiescent task: every stat field, io counter and context switch count
  * of the reply equals /proc's. dir is /proc/PID or /proc/PID/task/TID.
@@ -213,11 +177,11 @@ static void cmp_quiescent(struct __test_metadata *_metadata,
 	snprintf(path, sizeof(path), "%s/stat", dir);
 	ASSERT_EQ(0, proc_read_stat_fields(path, f));
 	for (a = 0; a <= TASKDIAG_A_STAT_MAX; a++) {
-		if (!stat_field[a])
+		if (!td_stat_field[a])
 			continue;
-		EXPECT_EQ((long long)f[stat_field[a]], as_stat(t, a))
+		EXPECT_EQ((long long)f[td_stat_field[a]], td_stat_as_proc(t, a))
 			TH_LOG("%s: stat field %d, attr %d (%llu)", dir,
-			       stat_field[a], a,
+			       td_stat_field[a], a,
 			       (unsigned long long)t->stat.v[a]);
 	}
 	snprintf(path, sizeof(path), "%s/io", dir);
@@ -551,12 +515,12 @@ TEST(moving_bounds)
 		for (a = TASKDIAG_A_STAT_UTIME; a <= TASKDIAG_A_STAT_NICE; a++) {
 			char what[32];
 
-			if (!stat_field[a])
+			if (!td_stat_field[a])
 				continue;
 			snprintf(what, sizeof(what), "stat field %d",
-				 stat_field[a]);
-			BOUND(s0[stat_field[a]], as_stat(t, a),
-			      s1[stat_field[a]], what);
+				 td_stat_field[a]);
+			BOUND(s0[td_stat_field[a]], td_stat_as_proc(t, a),
+			      s1[td_stat_field[a]], what);
 		}
 		for (a = 0; a < 7; a++)
 			BOUND(io0[a], t->stat.v[TASKDIAG_A_STAT_RCHAR + a],

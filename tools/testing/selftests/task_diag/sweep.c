@@ -676,21 +676,6 @@ static size_t select_sizes(const struct model *mo, size_t lo,
 /* ---------------------------------------------------------------------- */
 /* /proc, field by field */
 
-static const char * const cred_names[] = {
-	[TASKDIAG_A_CRED_UID] = "uid", [TASKDIAG_A_CRED_EUID] = "euid",
-	[TASKDIAG_A_CRED_SUID] = "suid", [TASKDIAG_A_CRED_FSUID] = "fsuid",
-	[TASKDIAG_A_CRED_GID] = "gid", [TASKDIAG_A_CRED_EGID] = "egid",
-	[TASKDIAG_A_CRED_SGID] = "sgid", [TASKDIAG_A_CRED_FSGID] = "fsgid",
-	[TASKDIAG_A_CRED_CAP_INHERITABLE] = "CapInh",
-	[TASKDIAG_A_CRED_CAP_PERMITTED] = "CapPrm",
-	[TASKDIAG_A_CRED_CAP_EFFECTIVE] = "CapEff",
-	[TASKDIAG_A_CRED_CAP_BSET] = "CapBnd",
-	[TASKDIAG_A_CRED_CAP_AMBIENT] = "CapAmb",
-	[TASKDIAG_A_CRED_NO_NEW_PRIVS] = "NoNewPrivs",
-	[TASKDIAG_A_CRED_SECCOMP] = "Seccomp",
-	[TASKDIAG_A_CRED_SECCOMP_FILTERS] = "Seccomp_filters",
-};
-
 /* The credential lines of the status file in dir */
 static int cmp_cred(const struct td_merge *m, const char *dir, char *why,
 		    size_t len)
@@ -722,11 +707,11 @@ static int cmp_cred(const struct td_merge *m, const char *dir, char *why,
 		goto out;
 	}
 	for (i = TASKDIAG_A_CRED_UID; i <= TASKDIAG_A_CRED_MAX; i++) {
-		if (i == TASKDIAG_A_CRED_GROUPS || !cred_names[i])
+		if (i == TASKDIAG_A_CRED_GROUPS || !td_cred_names[i])
 			continue;
 		if (!(t->cred.present & (1U << i)) || t->cred.v[i] != v[i]) {
 			snprintf(why, len, "%s %s: netlink %#llx (%s), status %#llx",
-				 dir, cred_names[i],
+				 dir, td_cred_names[i],
 				 (unsigned long long)t->cred.v[i],
 				 t->cred.present & (1U << i) ? "present" : "absent",
 				 (unsigned long long)v[i]);
@@ -751,36 +736,6 @@ out:
 	return ret;
 }
 
-/* stat file fields by TASKDIAG_A_STAT_*, 0 for those stat lacks */
-static const int stat_field[TASKDIAG_A_STAT_MAX + 1] = {
-	[TASKDIAG_A_STAT_MINFLT] = 10, [TASKDIAG_A_STAT_CMINFLT] = 11,
-	[TASKDIAG_A_STAT_MAJFLT] = 12, [TASKDIAG_A_STAT_CMAJFLT] = 13,
-	[TASKDIAG_A_STAT_UTIME] = 14, [TASKDIAG_A_STAT_STIME] = 15,
-	[TASKDIAG_A_STAT_CUTIME] = 16, [TASKDIAG_A_STAT_CSTIME] = 17,
-	[TASKDIAG_A_STAT_PRIORITY] = 18, [TASKDIAG_A_STAT_NICE] = 19,
-	[TASKDIAG_A_STAT_THREADS] = 20, [TASKDIAG_A_STAT_VSIZE] = 23,
-	[TASKDIAG_A_STAT_RSS] = 24, [TASKDIAG_A_STAT_PROCESSOR] = 39,
-	[TASKDIAG_A_STAT_RT_PRIORITY] = 40, [TASKDIAG_A_STAT_POLICY] = 41,
-};
-
-/* What the stat file prints for the attribute */
-static long long as_stat(const struct td_task *t, int a)
-{
-	uint64_t v = t->stat.v[a];
-
-	switch (a) {
-	case TASKDIAG_A_STAT_UTIME ... TASKDIAG_A_STAT_CSTIME:
-		return ns_to_ticks(v);
-	case TASKDIAG_A_STAT_RSS:
-		return v / sysconf(_SC_PAGESIZE);
-	case TASKDIAG_A_STAT_NICE:
-	case TASKDIAG_A_STAT_PRIORITY:
-		return (int64_t)v;
-	default:
-		return v;
-	}
-}
-
 /* The stat and io files in dir (a quiescent task: every value equal) */
 static int cmp_stat(const struct td_merge *m, const char *dir, char *why,
 		    size_t len)
@@ -801,10 +756,10 @@ static int cmp_stat(const struct td_merge *m, const char *dir, char *why,
 		return 1;
 	}
 	for (a = 0; a <= TASKDIAG_A_STAT_MAX; a++) {
-		if (stat_field[a] && as_stat(t, a) != (long long)f[stat_field[a]]) {
+		if (td_stat_field[a] && td_stat_as_proc(t, a) != (long long)f[td_stat_field[a]]) {
 			snprintf(why, len, "%s field %d (attribute %d): netlink %lld, stat %lld",
-				 dir, stat_field[a], a, as_stat(t, a),
-				 (long long)f[stat_field[a]]);
+				 dir, td_stat_field[a], a, td_stat_as_proc(t, a),
+				 (long long)f[td_stat_field[a]]);
 			return 1;
 		}
 	}

@@ -1694,3 +1694,49 @@ int td_cmp_map(const struct td_vma *v, size_t n, const struct proc_map *pm,
 	}
 	return 0;
 }
+
+/* /proc/PID/stat fields by TASKDIAG_A_STAT_*, 0 for those stat lacks */
+const int td_stat_field[TASKDIAG_A_STAT_MAX + 1] = {
+	[TASKDIAG_A_STAT_MINFLT] = 10, [TASKDIAG_A_STAT_CMINFLT] = 11,
+	[TASKDIAG_A_STAT_MAJFLT] = 12, [TASKDIAG_A_STAT_CMAJFLT] = 13,
+	[TASKDIAG_A_STAT_UTIME] = 14, [TASKDIAG_A_STAT_STIME] = 15,
+	[TASKDIAG_A_STAT_CUTIME] = 16, [TASKDIAG_A_STAT_CSTIME] = 17,
+	[TASKDIAG_A_STAT_PRIORITY] = 18, [TASKDIAG_A_STAT_NICE] = 19,
+	[TASKDIAG_A_STAT_THREADS] = 20, [TASKDIAG_A_STAT_VSIZE] = 23,
+	[TASKDIAG_A_STAT_RSS] = 24, [TASKDIAG_A_STAT_PROCESSOR] = 39,
+	[TASKDIAG_A_STAT_RT_PRIORITY] = 40, [TASKDIAG_A_STAT_POLICY] = 41,
+};
+
+/* What /proc/PID/stat prints for the attribute */
+long long td_stat_as_proc(const struct td_task *t, int a)
+{
+	uint64_t v = t->stat.v[a];
+
+	switch (a) {
+	case TASKDIAG_A_STAT_UTIME ... TASKDIAG_A_STAT_CSTIME:
+		return ns_to_ticks(v);
+	case TASKDIAG_A_STAT_RSS:
+		return v / sysconf(_SC_PAGESIZE);
+	case TASKDIAG_A_STAT_NICE:
+	case TASKDIAG_A_STAT_PRIORITY:
+		return (int64_t)v;
+	default:
+		return v;
+	}
+}
+
+/* The /proc/PID/status names of the cred attributes */
+const char * const td_cred_names[TASKDIAG_A_CRED_MAX + 1] = {
+	[TASKDIAG_A_CRED_UID] = "uid", [TASKDIAG_A_CRED_EUID] = "euid",
+	[TASKDIAG_A_CRED_SUID] = "suid", [TASKDIAG_A_CRED_FSUID] = "fsuid",
+	[TASKDIAG_A_CRED_GID] = "gid", [TASKDIAG_A_CRED_EGID] = "egid",
+	[TASKDIAG_A_CRED_SGID] = "sgid", [TASKDIAG_A_CRED_FSGID] = "fsgid",
+	[TASKDIAG_A_CRED_CAP_INHERITABLE] = "CapInh",
+	[TASKDIAG_A_CRED_CAP_PERMITTED] = "CapPrm",
+	[TASKDIAG_A_CRED_CAP_EFFECTIVE] = "CapEff",
+	[TASKDIAG_A_CRED_CAP_BSET] = "CapBnd",
+	[TASKDIAG_A_CRED_CAP_AMBIENT] = "CapAmb",
+	[TASKDIAG_A_CRED_NO_NEW_PRIVS] = "NoNewPrivs",
+	[TASKDIAG_A_CRED_SECCOMP] = "Seccomp",
+	[TASKDIAG_A_CRED_SECCOMP_FILTERS] = "Seccomp_filters",
+};

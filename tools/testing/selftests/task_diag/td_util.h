@@ -289,4 +289,11 @@ int taskstats_get_timed(pid_t pid, bool tgid, struct taskstats *ts,
 /* Write val to a /proc/sys file; the old value in *old if not NULL */
 int sysctl_set(const char *path, long val, long *old);
 
+/* /proc/PID/stat's field number of each TASKDIAG_A_STAT_*, 0 if none */
+extern const int td_stat_field[TASKDIAG_A_STAT_MAX + 1];
+/* An attribute of the stat group as /proc/PID/stat prints it */
+long long td_stat_as_proc(const struct td_task *t, int a);
+/* The /proc/PID/status names of TASKDIAG_A_CRED_* */
+extern const char * const td_cred_names[TASKDIAG_A_CRED_MAX + 1];
+
 #endif /* TD_UTIL_H */
