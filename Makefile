@@ -6,7 +6,7 @@ H := harness
 export BUILD ?= $(CURDIR)/build
 
 .PHONY: all run check deps tree kernel-debug kernel-production regen \
-	refresh-patch checkpatch bench clean distclean help
+	refresh-patch checkpatch bench series series-check clean distclean help
 
 all: help
 
@@ -21,6 +21,10 @@ help:
 	@echo "make refresh-patch P=patches/NNNN-x.patch [FILES=...]"
 	@echo "                store edits made in build/linux back into a patch"
 	@echo "make checkpatch run checkpatch.pl --strict on the series"
+	@echo "make series     write the series as git format-patch files to build/series"
+	@echo "                (and results/series), from series/ and the repository"
+	@echo "make series-check  git am, build every commit, checkpatch, sparse, W=1,"
+	@echo "                kernel-doc and rst checks of the series"
 	@echo "make clean      remove build outputs but keep the unpacked trees and ccache"
 
 deps:
@@ -57,8 +61,17 @@ refresh-patch:
 checkpatch: tree
 	@$(H)/checkpatch.sh
 
+series: tree
+	@$(H)/series.sh
+
+# Needs the debug kernel's config and objects (what every commit is built
+# with, and which objects are part of the kernel).
+series-check: kernel-debug series
+	@$(H)/series-check.sh
+
 clean:
-	rm -rf $(BUILD)/obj-* $(BUILD)/kselftest $(BUILD)/vm $(BUILD)/*.log
+	rm -rf $(BUILD)/obj-* $(BUILD)/kselftest $(BUILD)/vm $(BUILD)/*.log \
+		$(BUILD)/series $(BUILD)/series-obj $(BUILD)/series-check
 
 distclean:
 	rm -rf $(BUILD)

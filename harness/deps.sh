@@ -17,6 +17,7 @@ packages=(
 	procps strace		# used inside the guest
 	rsync			# kselftest install
 	gnuplot-nox		# make bench: the plot
+	git sparse python3-docutils	# make series, make series-check
 )
 
 missing=()

@@ -70,3 +70,74 @@ stage_files() {
 			die "patch $(basename "$p") does not apply to $(cat "$upstream/.version")"
 	done
 }
+
+# checkpatch.pl reports to accept (harness/checkpatch.sh, series-check.sh).
+# A "FIXTURE_DATA(name) *self" parameter reads to checkpatch as a
+# multiplication; wrappers of the harness's SKIP(return, ...) are macros
+# with flow control by design; user space has no BIT_ULL(); <elf.h>'s
+# types are CamelCase.
+checkpatch_false_positive() { # file, line, report
+	case $3 in
+	*"SPACING: spaces preferred around that '*'"*)
+		sed -n "$2p" "$tree/$1" | grep -q 'FIXTURE_DATA(' ;;
+	*MACRO_WITH_FLOW_CONTROL* | *MACRO_ARG_REUSE*)
+		[[ $1 == tools/testing/selftests/* ]] &&
+			grep -q 'SKIP(return' "$tree/$1" ;;
+	*BIT_MACRO*)
+		[[ $1 == tools/testing/selftests/* ]] ;;
+	*"CAMELCASE: Avoid CamelCase: <Elf64_"*)
+		[[ $1 == tools/testing/selftests/* ]] ;;
+	*) false ;;
+	esac
+}
+
+# The series (harness/series.sh, harness/series-check.sh): its git
+# repository, whose "base" is build/upstream and "series" the last commit.
+series_repo=$BUILD/series-git
+series_date=1795348800	# 2026-11-22 12:00 UTC: the base; commit N is N minutes later
+
+# git on the series repository, with the series' fixed identity and no
+# user or system configuration: the output depends on nothing else.
+series_git() {
+	GIT_DIR=$series_repo/.git GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 \
+	GIT_AUTHOR_NAME="task_diag maintainers" \
+	GIT_AUTHOR_EMAIL=task-diag@lists.example.org \
+	GIT_COMMITTER_NAME="task_diag maintainers" \
+	GIT_COMMITTER_EMAIL=task-diag@lists.example.org \
+	GIT_AUTHOR_DATE="${series_when:-@$series_date +0000}" \
+	GIT_COMMITTER_DATE="${series_when:-@$series_date +0000}" \
+		git -c core.abbrev=12 -c core.loosecompression=1 "$@"
+}
+
+# Commit tree $1 with message $2 as commit number $3 of the series (its
+# date), on parent $4 if given; prints the commit's id.
+series_commit() {
+	series_when="@$((series_date + 60 * $3)) +0000" \
+		series_git commit-tree "$1" ${4:+-p "$4"} <<<"$2"
+}
+
+# Whether commit $1 of the series repository has, in every file the series
+# changes (from base), what build/linux has (content and executable bit).
+# Prints the files that differ.
+series_same_as_tree() {
+	local st path mode blob same=0 changed
+	changed=$(series_git diff-tree -r --no-renames --name-status \
+		refs/tags/base "$1") || return 1
+	while IFS=$'\t' read -r st path; do
+		[ -n "$path" ] || continue
+		if [ "$st" = D ]; then
+			[ ! -e "$tree/$path" ] || { echo "differs: $path (deleted by the series)"; same=1; }
+			continue
+		fi
+		read -r mode _ blob _ < <(series_git ls-tree "$1" -- "$path")
+		if [ ! -f "$tree/$path" ]; then
+			echo "differs: $path (missing in $tree)"
+			same=1
+		elif [ "$(series_git hash-object -- "$tree/$path")" != "$blob" ] ||
+		     [ "$mode" != "$([ -x "$tree/$path" ] && echo 100755 || echo 100644)" ]; then
+			echo "differs: $path"
+			same=1
+		fi
+	done <<<"$changed"
+	return $same
+}
