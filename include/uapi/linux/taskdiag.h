@@ -52,6 +52,15 @@ enum taskdiag_dump_strategy {
 /**
  * enum taskdiag_task_state - Scheduler state of a task, in the order of the
  *   letters of the third field of /proc/PID/stat: R S D T t X Z P I.
+ * @TASKDIAG_TASK_STATE_RUNNING: R: running or runnable.
+ * @TASKDIAG_TASK_STATE_SLEEPING: S: interruptible sleep.
+ * @TASKDIAG_TASK_STATE_DISK_SLEEP: D: uninterruptible sleep.
+ * @TASKDIAG_TASK_STATE_STOPPED: T: stopped by a signal.
+ * @TASKDIAG_TASK_STATE_TRACING_STOP: t: stopped by a tracer.
+ * @TASKDIAG_TASK_STATE_DEAD: X: dead.
+ * @TASKDIAG_TASK_STATE_ZOMBIE: Z: exited, not yet reaped.
+ * @TASKDIAG_TASK_STATE_PARKED: P: a parked kernel thread.
+ * @TASKDIAG_TASK_STATE_IDLE: I: an idle kernel thread.
  */
 enum taskdiag_task_state {
 	TASKDIAG_TASK_STATE_RUNNING,
@@ -82,6 +91,9 @@ enum taskdiag_task_flags {
 /**
  * enum taskdiag_seccomp_mode - Seccomp mode of a task, as the Seccomp line of
  *   /proc/PID/status.
+ * @TASKDIAG_SECCOMP_MODE_DISABLED: No seccomp (SECCOMP_MODE_DISABLED).
+ * @TASKDIAG_SECCOMP_MODE_STRICT: Strict mode (SECCOMP_MODE_STRICT).
+ * @TASKDIAG_SECCOMP_MODE_FILTER: Filter mode (SECCOMP_MODE_FILTER).
  */
 enum taskdiag_seccomp_mode {
 	TASKDIAG_SECCOMP_MODE_DISABLED,
@@ -92,6 +104,14 @@ enum taskdiag_seccomp_mode {
 /**
  * enum taskdiag_sched_policy - Scheduling policy of a task (SCHED_*), as stat
  *   field 41.
+ * @TASKDIAG_SCHED_POLICY_NORMAL: SCHED_NORMAL (SCHED_OTHER).
+ * @TASKDIAG_SCHED_POLICY_FIFO: SCHED_FIFO.
+ * @TASKDIAG_SCHED_POLICY_RR: SCHED_RR.
+ * @TASKDIAG_SCHED_POLICY_BATCH: SCHED_BATCH.
+ * @TASKDIAG_SCHED_POLICY_ISO: Reserved (SCHED_ISO, not implemented).
+ * @TASKDIAG_SCHED_POLICY_IDLE: SCHED_IDLE.
+ * @TASKDIAG_SCHED_POLICY_DEADLINE: SCHED_DEADLINE.
+ * @TASKDIAG_SCHED_POLICY_EXT: SCHED_EXT.
  */
 enum taskdiag_sched_policy {
 	TASKDIAG_SCHED_POLICY_NORMAL,
