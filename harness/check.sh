@@ -99,6 +99,15 @@ check kernel-log "$top/harness/check-log.sh" --kmemleak "$out"
 check coverage "$top/harness/coverage.sh" "$out"
 sed 's/^/  COVER   /' "$BUILD/check-coverage.log"
 check checkpatch "$top/harness/checkpatch.sh"
+# The series as a maintainer receives it (make series, make series-check).
+check series "$top/harness/series.sh"
+log=$BUILD/check-series-check.log
+"$top/harness/series-check.sh" >"$log" 2>&1 || true
+if grep -qE '^(PASS|FAIL) ' "$log"; then
+	grep -E '^(PASS|FAIL) ' "$log" | tee -a "$results"
+else
+	result FAIL series-check "no result; see $log"
+fi
 check generated-files "$top/harness/regen.sh" --check
 
 passed=$(grep -c '^PASS' "$results" || true)
