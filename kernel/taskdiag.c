@@ -1495,18 +1495,34 @@ static int taskdiag_parse_pidns(struct taskdiag_request *req,
  * namespaces) shows none of its tasks, and its hidepid= options are not
  * the administrator's; a bind mount of a procfs subdirectory is no /proc.
  */
-static void taskdiag_parse_procfs(struct taskdiag_request *req)
+static int taskdiag_parse_procfs(struct taskdiag_request *req,
+				 struct netlink_ext_ack *extack)
 {
 	struct path path;
+	int err;
 
-	if (kern_path("/proc", LOOKUP_FOLLOW, &path))
-		return;
+	err = kern_path("/proc", LOOKUP_FOLLOW, &path);
+	switch (err) {
+	case 0:
+		break;
+	/* Nothing usable at /proc: the strictest reading applies. */
+	case -ENOENT:
+	case -ENOTDIR:
+	case -EACCES:
+	case -ELOOP:
+		return 0;
+	/* Not a reason to show less than /proc would (-ENOMEM, a signal). */
+	default:
+		NL_SET_ERR_MSG(extack, "cannot look up /proc");
+		return err;
+	}
 	if (path.mnt->mnt_sb->s_magic == PROC_SUPER_MAGIC &&
 	    path.dentry == path.mnt->mnt_sb->s_root &&
 	    proc_sb_info(path.mnt->mnt_sb)->pid_ns == req->ns)
 		req->proc = path;
 	else
 		path_put(&path);
+	return 0;
 }
 
 static int taskdiag_parse_creds(struct taskdiag_request *req,
@@ -1583,7 +1599,9 @@ static int taskdiag_request_init(struct taskdiag_request *req,
 	err = taskdiag_parse_creds(req, skb, info->extack);
 	if (err)
 		return err;
-	taskdiag_parse_procfs(req);
+	err = taskdiag_parse_procfs(req, info->extack);
+	if (err)
+		return err;
 	return taskdiag_parse_target(req, info);
 }
 
