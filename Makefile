@@ -6,7 +6,7 @@ H := harness
 export BUILD ?= $(CURDIR)/build
 
 .PHONY: all run check deps tree kernel-debug kernel-production regen \
-	refresh-patch checkpatch bench series series-check clean distclean help
+	refresh-patch checkpatch bench series series-check fuzz clean distclean help
 
 all: help
 
@@ -25,6 +25,8 @@ help:
 	@echo "                (and results/series), from series/ and the repository"
 	@echo "make series-check  git am, build every commit, checkpatch, sparse, W=1,"
 	@echo "                kernel-doc and rst checks of the series"
+	@echo "make fuzz       the spec-driven fuzzer on the debug kernel: 1,000,000 requests"
+	@echo "                (FUZZ_REQUESTS, FUZZ_SEED=random|N; hours under QEMU)"
 	@echo "make clean      remove build outputs but keep the unpacked trees and ccache"
 
 deps:
@@ -68,6 +70,13 @@ series: tree
 # with, and which objects are part of the kernel).
 series-check: kernel-debug series
 	@$(H)/series-check.sh
+
+# Long modes, too long for make check: one program in the debug guest.
+FUZZ_REQUESTS ?= 1000000
+FUZZ_SEED ?= random
+fuzz: kernel-debug
+	@$(H)/build-selftests.sh debug
+	@$(H)/long-run.sh fuzz 43200 -- fuzz -n $(FUZZ_REQUESTS) -s $(FUZZ_SEED)
 
 clean:
 	rm -rf $(BUILD)/obj-* $(BUILD)/kselftest $(BUILD)/vm $(BUILD)/*.log \

@@ -1648,13 +1648,29 @@ static int taskdiag_do_reply(struct sk_buff **msgp, unsigned int size,
 	return 0;
 }
 
+/* The reply about @task, in the first of taskdiag_do_sizes that holds it. */
+static int taskdiag_do_task(struct sk_buff **msgp,
+			    const struct taskdiag_request *req,
+			    struct task_struct *task, u32 nr,
+			    struct genl_info *info)
+{
+	struct taskdiag_task_id id;
+	unsigned int i;
+	int err = -EMSGSIZE;
+
+	if (!taskdiag_task_id(task, req, nr, &id))
+		return -ESRCH;
+	for (i = 0; err == -EMSGSIZE && i < ARRAY_SIZE(taskdiag_do_sizes); i++)
+		err = taskdiag_do_reply(msgp, taskdiag_do_sizes[i], req, task,
+					&id, info);
+	return err;
+}
+
 int taskdiag_nl_task_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct taskdiag_request req = {};
-	struct taskdiag_task_id id;
 	struct task_struct *task;
 	struct sk_buff *msg;
-	unsigned int i;
 	u32 nr = 0;
 	int err;
 
@@ -1665,14 +1681,13 @@ int taskdiag_nl_task_get_doit(struct sk_buff *skb, struct genl_info *info)
 
 	err = -ESRCH;
 	task = taskdiag_next_one(&req, &nr);
-	if (!task)
-		goto out;
-	err = -EMSGSIZE;
-	for (i = 0; err == -EMSGSIZE && i < ARRAY_SIZE(taskdiag_do_sizes); i++)
-		err = taskdiag_task_id(task, &req, nr, &id) ?
-		      taskdiag_do_reply(&msg, taskdiag_do_sizes[i], &req,
-					task, &id, info) : -ESRCH;
-	put_task_struct(task);
+	if (task) {
+		err = taskdiag_do_task(&msg, &req, task, nr, info);
+		put_task_struct(task);
+	}
+	/* The process found when the request was parsed has gone since. */
+	if (err == -ESRCH)
+		GENL_SET_ERR_MSG(info, "no such process in the pid namespace");
 	if (err == -EMSGSIZE)
 		GENL_SET_ERR_MSG(info,
 				 "task data does not fit one message, use a dump");
