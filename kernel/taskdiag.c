@@ -334,20 +334,6 @@ static u32 taskdiag_task_flags(struct task_struct *task)
 	return flags;
 }
 
-/* ->thread_pid is cleared when the task is reaped; the pid is RCU-freed. */
-static u64 taskdiag_pid_ino(struct task_struct *task)
-{
-	struct pid *pid;
-	u64 ino = 0;
-
-	rcu_read_lock();
-	pid = READ_ONCE(task->thread_pid);
-	if (pid)
-		ino = pid->ino;
-	rcu_read_unlock();
-	return ino;
-}
-
 static u32 taskdiag_tracer_nr(struct task_struct *task, struct pid_namespace *ns)
 {
 	struct task_struct *tracer;
@@ -1397,20 +1383,35 @@ taskdiag_visibility(const struct taskdiag_request *req, struct task_struct *task
 }
 
 /*
- * The ids of a task found by an iterator as @pid; false if it was reaped
- * since (its pids are detached then) or the requester's /proc hides it.
+ * The ids of @task, which an iterator found at @nr: 0, or -ESRCH if the
+ * requester's /proc hides it, or -EAGAIN if it is no longer the task at
+ * @nr: reaped since, or, if it led its group, replaced by the thread that
+ * took its place in de_thread(). Then look again at @nr, or the process
+ * would be missed. The pid inode is that of the struct pid at @nr, never
+ * of the other id a task passes through in de_thread().
  */
-static bool taskdiag_task_id(struct task_struct *task,
-			     const struct taskdiag_request *req, u32 pid,
-			     struct taskdiag_task_id *id)
+static int taskdiag_task_id(struct task_struct *task,
+			    const struct taskdiag_request *req, u32 nr,
+			    struct taskdiag_task_id *id)
 {
-	enum proc_pid_visibility vis = taskdiag_visibility(req, task);
+	enum pid_type type = taskdiag_per_thread(req) ? PIDTYPE_PID :
+							PIDTYPE_TGID;
+	enum proc_pid_visibility vis;
+	struct pid *pid;
 
-	id->pid = pid;
+	id->pid = nr;
+	id->ino = 0;
+	rcu_read_lock();
+	pid = find_pid_ns(nr, req->ns);
+	if (pid && pid_task(pid, type) == task)
+		id->ino = pid->ino;
+	rcu_read_unlock();
 	id->tgid = task_tgid_nr_ns(task, req->ns);
-	id->ino = taskdiag_pid_ino(task);
+	if (!id->ino || !id->tgid)
+		return -EAGAIN;
+	vis = taskdiag_visibility(req, task);
 	id->listed_only = vis == PROC_PID_LISTED;
-	return id->tgid && id->ino && vis != PROC_PID_HIDDEN;
+	return vis == PROC_PID_HIDDEN ? -ESRCH : 0;
 }
 
 /*
@@ -1656,10 +1657,12 @@ static int taskdiag_do_task(struct sk_buff **msgp,
 {
 	struct taskdiag_task_id id;
 	unsigned int i;
-	int err = -EMSGSIZE;
+	int err;
 
-	if (!taskdiag_task_id(task, req, nr, &id))
-		return -ESRCH;
+	err = taskdiag_task_id(task, req, nr, &id);
+	if (err)
+		return err;
+	err = -EMSGSIZE;
 	for (i = 0; err == -EMSGSIZE && i < ARRAY_SIZE(taskdiag_do_sizes); i++)
 		err = taskdiag_do_reply(msgp, taskdiag_do_sizes[i], req, task,
 					&id, info);
@@ -1671,7 +1674,7 @@ int taskdiag_nl_task_get_doit(struct sk_buff *skb, struct genl_info *info)
 	struct taskdiag_request req = {};
 	struct task_struct *task;
 	struct sk_buff *msg;
-	u32 nr = 0;
+	u32 nr;
 	int err;
 
 	err = taskdiag_request_init(&req, skb, info,
@@ -1679,12 +1682,16 @@ int taskdiag_nl_task_get_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		goto out;
 
-	err = -ESRCH;
-	task = taskdiag_next_one(&req, &nr);
-	if (task) {
+	do {
+		err = -ESRCH;
+		nr = 0;
+		task = taskdiag_next_one(&req, &nr);
+		if (!task)
+			break;
 		err = taskdiag_do_task(&msg, &req, task, nr, info);
 		put_task_struct(task);
-	}
+		cond_resched();
+	} while (err == -EAGAIN);
 	/* The process found when the request was parsed has gone since. */
 	if (err == -ESRCH)
 		GENL_SET_ERR_MSG(info, "no such process in the pid namespace");
@@ -1770,29 +1777,59 @@ static int taskdiag_end_split(struct sk_buff *skb, struct netlink_callback *cb,
 	return 0;
 }
 
-/* One task, or its next part; moves the dump's state past what went out. */
+/*
+ * The next task of the set and its ids (in @id, with the error of
+ * taskdiag_task_id() in @id_err), or NULL at the end of the set. A task
+ * that is no longer the one at its id is looked up again: each time, the
+ * task at that id changed in between.
+ */
+static struct task_struct *taskdiag_dump_next(struct taskdiag_dump_ctx *ctx,
+					      struct taskdiag_task_id *id,
+					      int *id_err)
+{
+	taskdiag_iter_t *next = taskdiag_iters[ctx->req->strategy];
+	struct task_struct *task;
+	u32 nr;
+
+	for (;;) {
+		nr = ctx->next_nr;
+		task = next(ctx->req, &nr);
+		if (!task)
+			return NULL;
+		*id_err = taskdiag_task_id(task, ctx->req, nr, id);
+		if (*id_err != -EAGAIN)
+			return task;
+		put_task_struct(task);
+		cond_resched();
+	}
+}
+
+/*
+ * One task, or its next part, unless taskdiag_task_id() failed with
+ * @id_err; moves the dump's state past what went out.
+ */
 static int taskdiag_dump_task(struct sk_buff *skb, struct netlink_callback *cb,
 			      struct taskdiag_dump_ctx *ctx,
-			      struct task_struct *task)
+			      struct task_struct *task,
+			      const struct taskdiag_task_id *id, int id_err)
 {
 	struct taskdiag_cursor start = ctx->cur;
-	struct taskdiag_task_id id;
-	int err = -ESRCH;
+	int err = id_err;
 
-	if (taskdiag_task_id(task, ctx->req, ctx->next_nr, &id))
-		err = taskdiag_fill_task(skb, ctx->req, task, &id, &ctx->cur,
+	if (!err)
+		err = taskdiag_fill_task(skb, ctx->req, task, id, &ctx->cur,
 					 NETLINK_CB(cb->skb).portid,
 					 cb->nlh->nlmsg_seq, NLM_F_MULTI);
 	if (err == -EMSGSIZE) {
 		/* Unless the message was cancelled, a part went out. */
 		if (ctx->cur.group != start.group || ctx->cur.pos != start.pos) {
-			ctx->split_ino = id.ino;
-			ctx->split_tgid = id.tgid;
+			ctx->split_ino = id->ino;
+			ctx->split_tgid = id->tgid;
 		}
 		return err;
 	}
-	/* Reaped since it was found: as if it had not been. */
-	if (err == -ESRCH)
+	/* Reaped since it was found, or hidden: as if it did not exist. */
+	if (err == -ESRCH || err == -EAGAIN)
 		err = ctx->split_ino ? taskdiag_end_split(skb, cb, ctx) : 0;
 	if (err)
 		return err;
@@ -1806,27 +1843,24 @@ int taskdiag_nl_task_get_dumpit(struct sk_buff *skb,
 				struct netlink_callback *cb)
 {
 	struct taskdiag_dump_ctx *ctx = (void *)cb->ctx;
-	const struct taskdiag_request *req = ctx->req;
-	taskdiag_iter_t *next = taskdiag_iters[req->strategy];
+	struct taskdiag_task_id id;
 	struct task_struct *task;
-	int err = 0;
-	u32 nr;
+	int err = 0, id_err;
 
 	do {
-		nr = ctx->next_nr;
-		task = next(req, &nr);
+		task = taskdiag_dump_next(ctx, &id, &id_err);
 		/* A task split over messages may have ended in between. */
 		if (ctx->split_ino &&
-		    (!task || nr != ctx->next_nr ||
-		     taskdiag_pid_ino(task) != ctx->split_ino)) {
+		    (!task || id.pid != ctx->next_nr ||
+		     id.ino != ctx->split_ino)) {
 			err = taskdiag_end_split(skb, cb, ctx);
 			if (err)
 				break;
 		}
 		if (!task)
 			break;
-		ctx->next_nr = nr;
-		err = taskdiag_dump_task(skb, cb, ctx, task);
+		ctx->next_nr = id.pid;
+		err = taskdiag_dump_task(skb, cb, ctx, task, &id, id_err);
 		put_task_struct(task);
 		task = NULL;
 		if (!err && fatal_signal_pending(current))

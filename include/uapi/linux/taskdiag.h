@@ -30,7 +30,12 @@ enum taskdiag_group {
 };
 
 /**
- * enum taskdiag_dump_strategy - Which tasks a request returns.
+ * enum taskdiag_dump_strategy - Which tasks a request returns. A dump reports
+ *   each task of the set that exists for the whole dump and keeps its id
+ *   exactly once, in id order. A thread that calls execve() while another
+ *   leads its group takes the leader's id: the thread strategies may then
+ *   report it under both ids (its own below the leader's) or under neither
+ *   (above); see Documentation/userspace-api/taskdiag.rst.
  * @TASKDIAG_DUMP_STRATEGY_ALL: Every process (thread-group leader) of the pid
  *   namespace.
  * @TASKDIAG_DUMP_STRATEGY_ALL_THREAD: Every thread of every process of the pid
