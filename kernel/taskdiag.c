@@ -286,6 +286,8 @@ struct taskdiag_task_id {
  * @req: the request
  * @task: the task
  * @id: the task's ids
+ * @in_dump: the message is a part of a dump, which may end early and
+ *	resume in the next part
  * @withheld: groups whose protected data the access rules deny
  * @mm: the memory map to report, pinned when access to it was decided;
  *	NULL if none is (not a leader, no map, or withheld)
@@ -304,6 +306,7 @@ struct taskdiag_fill {
 	const struct taskdiag_request *req;
 	struct task_struct *task;
 	struct taskdiag_task_id id;
+	bool in_dump;
 	u64 withheld;
 	struct mm_struct *mm;
 	struct rw_semaphore *exec_lock;
@@ -988,8 +991,8 @@ static int taskdiag_put_vma(struct taskdiag_fill *f, struct vm_area_struct *vma)
 /*
  * Page walks may take long: let a writer waiting for the lock (a fault
  * that needs it, an mmap) have it, as smaps_rollup does. Returns with the
- * lock held and @vmi set to re-find the map at @addr, or an error with
- * the lock released.
+ * lock held again and @vmi set to re-find the map at @addr, or an error
+ * with the lock released.
  */
 static int taskdiag_yield_mmap_lock(struct taskdiag_fill *f,
 				    struct vma_iterator *vmi,
@@ -998,8 +1001,6 @@ static int taskdiag_yield_mmap_lock(struct taskdiag_fill *f,
 	struct mm_struct *mm = f->mm;
 	int err;
 
-	if (!mmap_lock_is_contended(mm))
-		return 0;
 	mmap_read_unlock(mm);
 	taskdiag_vma_name_forget(f);
 	err = mmap_read_lock_killable(mm);
@@ -1046,6 +1047,21 @@ static int taskdiag_put_vmas(struct taskdiag_fill *f)
 		err = taskdiag_put_vma_item(f, vma);
 		if (err)
 			goto unlock;
+		if (!mmap_lock_is_contended(mm))
+			continue;
+		/*
+		 * A writer waits. A dump ends the message here: re-taking the
+		 * lock at once, the walk could get it again before the woken
+		 * writer runs (readers may take an rwsem from a writer that
+		 * was woken but has not run), and the writer would wait for
+		 * the whole message. A do has one message to fill: it lets go
+		 * between page walks, as smaps_rollup does.
+		 */
+		if (f->in_dump) {
+			f->pos = vma->vm_end;
+			err = -EMSGSIZE;
+			goto unlock;
+		}
 		/* If that fails, the lock is no longer held. */
 		if (walks && taskdiag_yield_mmap_lock(f, &vmi, vma->vm_end))
 			return -EINTR;
@@ -1308,7 +1324,7 @@ static int taskdiag_fill_task(struct sk_buff *skb,
 			      int flags)
 {
 	struct taskdiag_fill f = { .skb = skb, .req = req, .task = task,
-				   .id = *id };
+				   .id = *id, .in_dump = flags & NLM_F_MULTI };
 	unsigned long groups = req->show & ~(BIT_ULL(cur->group) - 1);
 	const struct taskdiag_u32 ids[] = {
 		{ TASKDIAG_A_TASK_PID, id->pid },
