@@ -238,6 +238,15 @@ static bool taskdiag_may_access(const struct taskdiag_request *req,
 	       ptrace_cred_may_access(req->opener, task, mode);
 }
 
+/* The same for the permission check of opening a procfs file. */
+static bool taskdiag_may_open(const struct taskdiag_request *req,
+			      struct task_struct *task,
+			      bool (*may_open)(const struct cred *cred,
+					       struct task_struct *task))
+{
+	return may_open(req->requester, task) && may_open(req->opener, task);
+}
+
 /*
  * Every message keeps room for the flag that says the task continues in
  * the next one, so that it can be split after any group or list item.
@@ -685,11 +694,15 @@ static int taskdiag_put_stat_io(struct taskdiag_fill *f)
 				 TASKDIAG_A_STAT_PAD);
 }
 
+/* Whom /proc/PID/io (0400, root's for a zombie) opens for. */
+#define TASKDIAG_STAT_MAY_OPEN	proc_task_io_may_open
 #else
 static int taskdiag_put_stat_io(struct taskdiag_fill *f)
 {
 	return 0;
 }
+
+#define TASKDIAG_STAT_MAY_OPEN	NULL
 #endif
 
 #ifdef CONFIG_TASK_DELAY_ACCT
@@ -1136,12 +1149,16 @@ static struct mm_struct *taskdiag_pin_mm(struct taskdiag_fill *f)
  * @ptrace_mode: the ptrace_may_access() mode that the requester and the
  *	opener both need for the group's protected data, or 0 if all of it
  *	is visible for every task
+ * @may_open: whether credentials that pass @ptrace_mode may also open the
+ *	file procfs shows the protected data in, if its mode is stricter
+ *	than that check; NULL if not
  * @protects: whether the task has protected data in this group; NULL if
  *	every task has
  */
 struct taskdiag_group_ops {
 	int (*fill)(struct taskdiag_fill *f);
 	unsigned int ptrace_mode;
+	bool (*may_open)(const struct cred *cred, struct task_struct *task);
 	bool (*protects)(struct task_struct *task);
 };
 
@@ -1149,7 +1166,8 @@ static const struct taskdiag_group_ops taskdiag_groups[] = {
 	[TASKDIAG_GROUP_BASE]	  = { .fill = taskdiag_fill_base },
 	[TASKDIAG_GROUP_CRED]	  = { .fill = taskdiag_fill_cred },
 	[TASKDIAG_GROUP_STAT]	  = { .fill = taskdiag_fill_stat,
-				      .ptrace_mode = PTRACE_MODE_READ_FSCREDS },
+				      .ptrace_mode = PTRACE_MODE_READ_FSCREDS,
+				      .may_open = TASKDIAG_STAT_MAY_OPEN },
 	/* As /proc/PID/maps and smaps: a task without a map has nothing. */
 	[TASKDIAG_GROUP_VMA]	  = { .fill = taskdiag_fill_vma,
 				      .ptrace_mode = PTRACE_MODE_READ_FSCREDS,
@@ -1178,7 +1196,8 @@ static u64 taskdiag_withheld(const struct taskdiag_request *req,
 			allowed = taskdiag_may_access(req, task, ops->ptrace_mode);
 			checked = ops->ptrace_mode;
 		}
-		if (!allowed)
+		if (!allowed || (ops->may_open &&
+				 !taskdiag_may_open(req, task, ops->may_open)))
 			withheld |= BIT_ULL(group);
 	}
 	return withheld;
