@@ -1725,6 +1725,8 @@ int taskdiag_nl_task_get_doit(struct sk_buff *skb, struct genl_info *info)
 			break;
 		err = taskdiag_do_task(&msg, &req, task, nr, info);
 		put_task_struct(task);
+		if (err == -EAGAIN && fatal_signal_pending(current))
+			err = -EINTR;
 		cond_resched();
 	} while (err == -EAGAIN);
 	/* The process found when the request was parsed has gone since. */
@@ -1814,9 +1816,9 @@ static int taskdiag_end_split(struct sk_buff *skb, struct netlink_callback *cb,
 
 /*
  * The next task of the set and its ids (in @id, with the error of
- * taskdiag_task_id() in @id_err), or NULL at the end of the set. A task
- * that is no longer the one at its id is looked up again: each time, the
- * task at that id changed in between.
+ * taskdiag_task_id() in @id_err), NULL at the end of the set, or
+ * ERR_PTR(-EINTR). A task that is no longer the one at its id is looked
+ * up again: each time, the task at that id changed in between.
  */
 static struct task_struct *taskdiag_dump_next(struct taskdiag_dump_ctx *ctx,
 					      struct taskdiag_task_id *id,
@@ -1835,6 +1837,8 @@ static struct task_struct *taskdiag_dump_next(struct taskdiag_dump_ctx *ctx,
 		if (*id_err != -EAGAIN)
 			return task;
 		put_task_struct(task);
+		if (fatal_signal_pending(current))
+			return ERR_PTR(-EINTR);
 		cond_resched();
 	}
 }
@@ -1884,6 +1888,8 @@ int taskdiag_nl_task_get_dumpit(struct sk_buff *skb,
 
 	do {
 		task = taskdiag_dump_next(ctx, &id, &id_err);
+		if (IS_ERR(task))
+			return PTR_ERR(task);
 		/* A task split over messages may have ended in between. */
 		if (ctx->split_ino &&
 		    (!task || id.pid != ctx->next_nr ||
