@@ -6,7 +6,8 @@ H := harness
 export BUILD ?= $(CURDIR)/build
 
 .PHONY: all run check deps tree kernel-debug kernel-production regen \
-	refresh-patch checkpatch bench series series-check fuzz clean distclean help
+	refresh-patch checkpatch bench series series-check fuzz stress clean \
+	distclean help
 
 all: help
 
@@ -27,6 +28,8 @@ help:
 	@echo "                kernel-doc and rst checks of the series"
 	@echo "make fuzz       the spec-driven fuzzer on the debug kernel: 1,000,000 requests"
 	@echo "                (FUZZ_REQUESTS, FUZZ_SEED=random|N; hours under QEMU)"
+	@echo "make stress     the stress test on the debug kernel for 300 s (STRESS_SECONDS;"
+	@echo "                make check runs it for 20 s)"
 	@echo "make clean      remove build outputs but keep the unpacked trees and ccache"
 
 deps:
@@ -77,6 +80,14 @@ FUZZ_SEED ?= random
 fuzz: kernel-debug
 	@$(H)/build-selftests.sh debug
 	@$(H)/long-run.sh fuzz 43200 -- fuzz -n $(FUZZ_REQUESTS) -s $(FUZZ_SEED)
+
+# The guest's limit: the run, then the test's own (setup, the last dumps,
+# the wind-down and the slab figures: under 6 min) and the boot.
+STRESS_SECONDS ?= 300
+stress: kernel-debug
+	@$(H)/build-selftests.sh debug
+	@$(H)/long-run.sh stress $$(($(STRESS_SECONDS) + 600)) -- \
+		stress -d $(STRESS_SECONDS)
 
 clean:
 	rm -rf $(BUILD)/obj-* $(BUILD)/kselftest $(BUILD)/vm $(BUILD)/*.log \

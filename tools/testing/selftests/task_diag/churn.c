@@ -18,7 +18,6 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <grp.h>
 #include <limits.h>
 #include <signal.h>
@@ -47,14 +46,6 @@
 #define PR_SET_VMA_ANON_NAME	0
 #endif
 
-static void *shared_alloc(size_t len)
-{
-	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
-}
-
 /* A directory for the test's files that nobody may enter too */
 static int make_dir(char *dir, size_t len)
 {
@@ -62,18 +53,6 @@ static int make_dir(char *dir, size_t len)
 	if (!mkdtemp(dir) || chmod(dir, 0755))
 		return -1;
 	return 0;
-}
-
-static int remove_one(const char *path, const struct stat *st, int type,
-		      struct FTW *ftw)
-{
-	return remove(path);
-}
-
-static void remove_dir(const char *dir)
-{
-	if (dir[0])
-		nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* A file of len bytes (zeros) */
@@ -839,14 +818,6 @@ static pid_t spawn_victim(void)
 	return pid;
 }
 
-static unsigned long xorshift(unsigned long *x)
-{
-	*x ^= *x << 13;
-	*x ^= *x >> 7;
-	*x ^= *x << 17;
-	return *x;
-}
-
 /*
  * Keep NR_VICTIMS processes with many mappings, forks of this one: kill
  * one, reap it and replace it, either the one the reader asks for (whose
@@ -856,7 +827,7 @@ static unsigned long xorshift(unsigned long *x)
 static void killer(struct reaper *r)
 {
 	struct timespec ts = { 0, 20 * 1000 * 1000 };
-	unsigned long x = getpid() * 2654435761UL + 1;
+	uint64_t x = getpid() * 2654435761ULL + 1;
 	pid_t v[NR_VICTIMS];
 	int i, k;
 

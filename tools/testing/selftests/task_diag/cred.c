@@ -273,19 +273,6 @@ skip:
 	release(filter, h2);
 }
 
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	int ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, s, strlen(s)) != (ssize_t)strlen(s))
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 /* Map ids 0..9 of the user namespace of pid to 100000..100009 */
 static int map_ids(pid_t pid, const char *uid_map, const char *gid_map)
 {

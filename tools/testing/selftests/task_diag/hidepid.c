@@ -1617,19 +1617,6 @@ TEST_F_TIMEOUT(solo, captured_at_send, 60)
 	}
 }
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	int ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, s, strlen(s)) != (ssize_t)strlen(s))
-		ret = -EIO;
-	close(fd);
-	return ret;
-}
-
 /*
  * An unprivileged user under a /proc of hidepid=invisible makes a user, a
  * mount and a pid namespace of its own and mounts a procfs of the latter
@@ -1651,9 +1638,9 @@ static int userns_main(const char *empty)
 	if (!rb || !ra || !e1 || !e2 ||
 	    setup_proc(&modes[MD_INVISIBLE], empty, &procfd) ||
 	    become(&nobody_c, true) || unshare(CLONE_NEWUSER | CLONE_NEWNS) ||
-	    write_file("/proc/self/setgroups", "deny") ||
-	    write_file("/proc/self/uid_map", "0 65534 1") ||
-	    write_file("/proc/self/gid_map", "0 65534 1"))
+	    write_str("/proc/self/setgroups", "deny") ||
+	    write_str("/proc/self/uid_map", "0 65534 1") ||
+	    write_str("/proc/self/gid_map", "0 65534 1"))
 		return 2;
 	ret = mount_child_pidns_proc(MS_NOSUID | MS_NODEV | MS_NOEXEC);
 	if (ret) {

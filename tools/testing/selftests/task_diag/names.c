@@ -21,7 +21,6 @@
 #endif
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <pthread.h>
 #include <sched.h>
@@ -55,32 +54,6 @@
 /* Repetitions of the map for the split dumps, with the deep names in some */
 #define BIG_REPS	32
 #define BIG_DEEP_EVERY	8
-
-static size_t page_size(void)
-{
-	return sysconf(_SC_PAGESIZE);
-}
-
-/* Memory the test and its children share */
-static void *shared_alloc(size_t len)
-{
-	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
-}
-
-static int remove_one(const char *path, const struct stat *st, int type,
-		      struct FTW *ftw)
-{
-	return remove(path);
-}
-
-static void remove_dir(const char *dir)
-{
-	if (dir[0])
-		nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 /* A directory for the test's files, by its path as maps shows it */
 static int make_dir(char *dir, size_t len)
@@ -1032,14 +1005,6 @@ static char *slot_addr(const struct churn *c, unsigned int k)
 	return c->zone + (1 + k * (SLOT_PAGES + 1)) * page_size();
 }
 
-static unsigned long xorshift(unsigned long x)
-{
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return x;
-}
-
 static void map_pool(struct churn *c, char *addr, unsigned int n,
 		     unsigned long g, unsigned long x)
 {
@@ -1113,12 +1078,12 @@ static void *churn_thread(void *arg)
 {
 	struct churn_thread *t = arg;
 	struct churn *c = t->c;
-	unsigned long x = 88172645463325252UL + t->id;
+	uint64_t x = 88172645463325252ULL + t->id;
 
 	while (!__atomic_load_n(&c->go, __ATOMIC_ACQUIRE))
 		usleep(1000);
 	for (;;) {
-		x = xorshift(x);
+		xorshift(&x);
 		churn_once(c, t->id * CHURN_SLOTS + (x >> 3) % CHURN_SLOTS, x);
 		__atomic_add_fetch(&c->rounds[t->id], 1, __ATOMIC_RELAXED);
 	}

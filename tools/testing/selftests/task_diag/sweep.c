@@ -37,7 +37,6 @@
 #endif
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <grp.h>
 #include <limits.h>
 #include <pthread.h>
@@ -1314,12 +1313,6 @@ static pid_t spawn_member(const struct member_spec *s, int idx,
 	return pid;
 }
 
-static int remove_one(const char *path, const struct stat *st, int type,
-		      struct FTW *ftw)
-{
-	return remove(path);
-}
-
 /* Files at each level of a chain of directories with long names */
 static int make_paths(struct pop *p)
 {
@@ -1365,8 +1358,7 @@ static void pop_free(struct pop *p)
 		close(p->hold[p->n]);
 		kill_wait(p->pid[p->n]);
 	}
-	if (p->dir[0])
-		nftw(p->dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	remove_dir(p->dir);
 	for (k = 0; k < NR_LEVELS; k++)
 		free(p->paths[k]);
 	pl_free(&p->procs);

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <grp.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -582,27 +583,29 @@ long mem_available_kb(void)
 	return kb;
 }
 
+int sysctl_raise(const char *path, long val, long *old, bool *set)
+{
+	char buf[32];
+	int ret;
+
+	*set = false;
+	ret = proc_read_small(path, buf, sizeof(buf));
+	if (ret < 0)
+		return ret;
+	*old = strtol(buf, NULL, 10);
+	if (*old >= val)
+		return 0;
+	ret = sysctl_set(path, val, NULL);
+	*set = !ret;
+	return ret;
+}
+
 long ensure_threads_max(long want)
 {
-	const char *path = "/proc/sys/kernel/threads-max";
-	char buf[32];
-	long old;
-	FILE *f;
+	long old = -1;
+	bool set;
 
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%ld", &old) != 1)
-		old = -1;
-	fclose(f);
-	if (old < 0 || old >= want)
-		return old;
-	f = fopen(path, "w");
-	if (!f)
-		return -1;
-	snprintf(buf, sizeof(buf), "%ld\n", want);
-	fputs(buf, f);
-	fclose(f);
+	sysctl_raise("/proc/sys/kernel/threads-max", want, &old, &set);
 	return old;
 }
 
@@ -1298,6 +1301,57 @@ double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void *shared_alloc(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+size_t page_size(void)
+{
+	return sysconf(_SC_PAGESIZE);
+}
+
+static int remove_one(const char *path, const struct stat *st, int type,
+		      struct FTW *ftw)
+{
+	return remove(path);
+}
+
+void remove_dir(const char *dir)
+{
+	if (dir[0])
+		nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+int write_str(const char *path, const char *s)
+{
+	size_t len = strlen(s);
+	int fd, ret = 0;
+	ssize_t n;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, len);
+	if (n < 0)
+		ret = -errno;
+	else if ((size_t)n != len)
+		ret = -EIO;
+	close(fd);
+	return ret;
+}
+
+uint64_t xorshift(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
 }
 
 /* The whole file in *bufp, malloc()ed, NUL-terminated. 0 or -errno */

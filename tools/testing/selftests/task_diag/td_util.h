@@ -111,6 +111,12 @@ pid_t spawn_prepared(int (*setup)(void *), void *arg, int *hold);
 long mem_available_kb(void);
 /* Raise kernel.threads-max to at least want; returns the old value or -1 */
 long ensure_threads_max(long want);
+/*
+ * Raise a sysctl or module parameter to val unless it is at least that:
+ * its value before in *old, whether it was written in *set (left alone
+ * when it was high enough). Returns 0 or a negative errno.
+ */
+int sysctl_raise(const char *path, long val, long *old, bool *set);
 
 /*
  * Fork a child that is the first process (pid 1) of a new pid namespace and
@@ -208,6 +214,16 @@ int nobody_socket(void);
 int race_seconds(void);
 /* CLOCK_MONOTONIC in seconds */
 double now(void);
+
+/* Anonymous memory shared with the children forked after; NULL on failure */
+void *shared_alloc(size_t len);
+size_t page_size(void);
+/* Remove a directory and what is in it, if dir is not ""; errors ignored */
+void remove_dir(const char *dir);
+/* Write s to a (/proc, /sys) file: 0, a negative errno, -EIO if short */
+int write_str(const char *path, const char *s);
+/* The next number of a xorshift sequence (13, 7, 17); *x must not be 0 */
+uint64_t xorshift(uint64_t *x);
 
 /* A mapping as /proc/PID/maps, or smaps, shows it */
 struct proc_vma {

@@ -12,7 +12,6 @@
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
@@ -54,20 +53,6 @@
 #define DEEP_NAME_LEN	200
 #define MAX_TRIES	10
 
-static size_t page_size(void)
-{
-	return sysconf(_SC_PAGESIZE);
-}
-
-/* Memory the test and its children share: results of a child's setup */
-static void *shared_alloc(size_t len)
-{
-	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
-}
-
 /* A directory for the test's files that nobody may enter too */
 static int make_dir(char *dir, size_t len)
 {
@@ -75,18 +60,6 @@ static int make_dir(char *dir, size_t len)
 	if (!mkdtemp(dir) || chmod(dir, 0755))
 		return -1;
 	return 0;
-}
-
-static int remove_one(const char *path, const struct stat *st, int type,
-		      struct FTW *ftw)
-{
-	return remove(path);
-}
-
-static void remove_dir(const char *dir)
-{
-	if (dir[0])
-		nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* A file of npages pages in dir; its path goes to path */
@@ -1030,14 +1003,6 @@ struct loop_thread {
 	int id;
 };
 
-static unsigned long xorshift(unsigned long x)
-{
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return x;
-}
-
 /* One random change to pages [slot, slot + n) of the zone */
 static void loop_once(const struct looper *l, int fd, unsigned long x,
 		      size_t slot, size_t n)
@@ -1073,14 +1038,14 @@ static void *loop_thread(void *arg)
 	struct loop_thread *t = arg;
 	struct looper *l = t->l;
 	size_t half = LOOP_SLOTS / 2, slot, n;
-	unsigned long x = 88172645463325252UL + t->id;
+	uint64_t x = 88172645463325252ULL + t->id;
 	int fd = open(l->path, O_RDWR | O_CLOEXEC);
 
 	while (!__atomic_load_n(&l->go, __ATOMIC_ACQUIRE))
 		usleep(1000);
 	/* Each thread its half: a thread touches only what it mapped */
 	for (;;) {
-		x = xorshift(x);
+		xorshift(&x);
 		slot = (x >> 3) % half;
 		n = 1 + (x >> 12) % 4;
 		if (slot + n > half)

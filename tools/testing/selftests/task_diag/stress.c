@@ -7,9 +7,10 @@
  *
  *   stress [-d SECONDS] [-j DUMPERS]
  *
- * -d: how long the dumpers run (300 s by default); -j: how many (4; 0
- * measures the noise of the slab figures without any dump). Each dumper is
- * a process with its own socket; it cycles through the strategies (a do
+ * -d: how long the dumpers run: 20 s by default (the kselftest runner's
+ * run, in make check), 300 s in make stress; -j: how many (4; 0 measures
+ * the noise of the slab figures without any dump). Each dumper is a
+ * process with its own socket; it cycles through the strategies (a do
  * too), the group sets (each group alone, all of them, none), receive
  * buffers from 4 KiB to 64 KiB read with and without peeking, targets
  * that live through the run and targets that churn, and abandons some
@@ -47,7 +48,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
@@ -74,7 +74,7 @@
 #define PR_SET_VMA_ANON_NAME	0
 #endif
 
-#define DEFAULT_SECONDS	300
+#define DEFAULT_SECONDS	20
 #define MAX_DUMPERS	16
 /*
  * The watchdog of one dump, in seconds. Under emulation with the debug
@@ -258,23 +258,10 @@ static struct proc_map bigref;
 #define LOAD(x)			__atomic_load_n(&(x), __ATOMIC_ACQUIRE)
 #define STORE(x, v)		__atomic_store_n(&(x), (v), __ATOMIC_RELEASE)
 
-static uint64_t rnd(uint64_t *x)
-{
-	*x ^= *x << 13;
-	*x ^= *x >> 7;
-	*x ^= *x << 17;
-	return *x;
-}
-
 static uint64_t rnd_seed(void)
 {
 	return ((uint64_t)getpid() * 2654435761ULL ^ (uint64_t)(now() * 1e9) ^
 		((uint64_t)gettid() << 32)) | 1;
-}
-
-static long page_size(void)
-{
-	return sysconf(_SC_PAGESIZE);
 }
 
 static void sleep_ms(unsigned int ms)
@@ -377,26 +364,26 @@ static void forked_child(struct shared *sh, uint64_t x)
 	pthread_t th;
 	char *p;
 
-	if (rnd(&x) % 3 == 0) {
+	if (xorshift(&x) % 3 == 0) {
 		pid_t g = fork();
 
 		if (!g) {
-			sleep_ms(rnd(&x) % 40);
+			sleep_ms(xorshift(&x) % 40);
 			_exit(0);
 		}
 		if (g > 0)
 			COUNT(sh, grandchildren);
 	}
-	if (rnd(&x) % 4 == 0 &&
+	if (xorshift(&x) % 4 == 0 &&
 	    !pthread_create(&th, NULL, exec_pause, NULL))
 		COUNT(sh, child_threads);
-	if (rnd(&x) % 2) {
+	if (xorshift(&x) % 2) {
 		p = mmap(NULL, 4 * pg, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (p != MAP_FAILED)
 			memset(p, 1, 4 * pg);
 	}
-	sleep_ms(rnd(&x) % 20);
+	sleep_ms(xorshift(&x) % 20);
 	_exit(0);
 }
 
@@ -414,7 +401,7 @@ static void forker(struct shared *sh)
 			pid = fork();
 			if (!pid) {
 				child_init(sh->master[CH_FORK]);
-				forked_child(sh, rnd(&x) + 1);
+				forked_child(sh, xorshift(&x) + 1);
 			}
 			if (pid > 0) {
 				live++;
@@ -423,7 +410,7 @@ static void forker(struct shared *sh)
 			}
 		}
 		/* Reap late: zombies for a while */
-		if (rnd(&x) % 3 == 0 || live >= MAX_FORKED) {
+		if (xorshift(&x) % 3 == 0 || live >= MAX_FORKED) {
 			while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 				COUNT(sh, reaped);
 				/* Reparented grandchildren are not counted */
@@ -431,7 +418,7 @@ static void forker(struct shared *sh)
 					live--;
 			}
 		}
-		sleep_ms(rnd(&x) % 4);
+		sleep_ms(xorshift(&x) % 4);
 	}
 	/* Children and reparented grandchildren all end soon */
 	while (waitpid(-1, &status, 0) > 0)
@@ -558,7 +545,7 @@ static void map_touch(struct mslot *s, uint64_t *x)
 
 	/* Atomic accesses: the compiler may not leave them out */
 	for (i = 0; i < s->tlen / pg; i++) {
-		if (rnd(x) % 2)
+		if (xorshift(x) % 2)
 			continue;
 		if (s->writable)
 			__atomic_store_n(s->addr + i * pg, 1, __ATOMIC_RELAXED);
@@ -571,8 +558,8 @@ static void map_new(struct mapper *m, struct mslot *s, uint64_t *x)
 {
 	struct shared *sh = m->sh;
 	long pg = page_size();
-	size_t npages = 1 + rnd(x) % 8;
-	int kind = rnd(x) % NR_MKINDS;
+	size_t npages = 1 + xorshift(x) % 8;
+	int kind = xorshift(x) % NR_MKINDS;
 	int prot = PROT_READ | PROT_WRITE, flags = MAP_PRIVATE, fd = -1;
 	off_t off = 0;
 	char name[32];
@@ -599,7 +586,7 @@ static void map_new(struct mapper *m, struct mslot *s, uint64_t *x)
 	case MK_FILE:
 	case MK_FILE_SHARED:
 		fd = m->data_fd;
-		off = (rnd(x) % (DATA_PAGES - 8)) * pg;
+		off = (xorshift(x) % (DATA_PAGES - 8)) * pg;
 		if (kind == MK_FILE_SHARED)
 			flags = MAP_SHARED;
 		break;
@@ -630,7 +617,7 @@ static void map_new(struct mapper *m, struct mslot *s, uint64_t *x)
 	s->writable = prot & PROT_WRITE;
 	if (kind == MK_NAMED) {
 		snprintf(name, sizeof(name), "td-stress-%u",
-			 (unsigned int)(rnd(x) % 8));
+			 (unsigned int)(xorshift(x) % 8));
 		if (prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, p, s->len, name))
 			map_fail(sh, "naming", kind);
 		else
@@ -651,7 +638,7 @@ static void map_op(struct mapper *m, struct mslot *s, uint64_t *x)
 		return;
 	}
 	npages = s->len / pg;
-	switch (rnd(x) % 5) {
+	switch (xorshift(x) % 5) {
 	case 0:
 		if (munmap(s->addr, s->len))
 			map_fail(sh, "munmap", s->kind);
@@ -661,7 +648,7 @@ static void map_op(struct mapper *m, struct mslot *s, uint64_t *x)
 	case 1:
 		/* A page in the middle, or the whole: the map splits, merges */
 		if (npages >= 3) {
-			if (mprotect(s->addr + pg, pg, rnd(x) % 2 ? PROT_READ :
+			if (mprotect(s->addr + pg, pg, xorshift(x) % 2 ? PROT_READ :
 				     PROT_READ | PROT_WRITE))
 				map_fail(sh, "mprotect", s->kind);
 			s->writable = false;
@@ -722,8 +709,8 @@ static void *map_loop(void *arg)
 	if (a->idx)
 		STORE(m->sh->mapper_thread, gettid());
 	while (!LOAD(m->sh->stop_churn)) {
-		map_op(m, &m->slot[a->idx][rnd(&x) % MAP_SLOTS], &x);
-		if (rnd(&x) % 8 == 0)
+		map_op(m, &m->slot[a->idx][xorshift(&x) % MAP_SLOTS], &x);
+		if (xorshift(&x) % 8 == 0)
 			sleep_ms(1);
 	}
 	for (i = 0; i < MAP_SLOTS; i++)
@@ -769,9 +756,9 @@ static void *worker(void *arg)
 	void *p;
 
 	STORE(sh->worker_tid, gettid());
-	if (rnd(&x) % 2)
+	if (xorshift(&x) % 2)
 		prctl(PR_SET_NAME, "td-stress-thr");
-	if (rnd(&x) % 2) {
+	if (xorshift(&x) % 2) {
 		p = mmap(NULL, pg, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (p != MAP_FAILED) {
@@ -779,7 +766,7 @@ static void *worker(void *arg)
 			munmap(p, pg);
 		}
 	}
-	sleep_ms(rnd(&x) % 10);
+	sleep_ms(xorshift(&x) % 10);
 	COUNT(sh, threads_ended);
 	__atomic_fetch_sub(&workers, 1, __ATOMIC_RELEASE);
 	return NULL;
@@ -959,7 +946,8 @@ static int scan_vma(const struct td_vma *v, void *arg)
 				 (unsigned long long)s->last_end);
 	/* The lock is held for a message, unless vma-stat let it go */
 	if (!stat && !s->new_part && start < s->last_end)
-		return scan_fail(s, "mapping %llx-%llx overlaps the one before, ending at %llx, in one message",
+		return scan_fail(s,
+				 "mapping %llx-%llx overlaps the one before, ending at %llx, in one message",
 				 (unsigned long long)start,
 				 (unsigned long long)end,
 				 (unsigned long long)s->last_end);
@@ -984,7 +972,8 @@ static int check_bigmap(struct scan *s, const struct td_merge *m)
 	size_t i;
 
 	if (m->nvmas != bigref.n)
-		return scan_fail(s, "pid %u (map never changes): %zu mappings in %u parts, maps showed %zu",
+		return scan_fail(s,
+				 "pid %u (map never changes): %zu mappings in %u parts, maps showed %zu",
 				 m->task.pid, m->nvmas, m->parts, bigref.n);
 	for (i = 0; i < m->nvmas; i++) {
 		const struct td_vma *v = &m->vmas[i];
@@ -992,7 +981,8 @@ static int check_bigmap(struct scan *s, const struct td_merge *m)
 
 		if (VMA_V(v, START) != r->start || VMA_V(v, END) != r->end ||
 		    strcmp(v->name ?: "", r->name ?: ""))
-			return scan_fail(s, "pid %u (map never changes): mapping %zu %llx-%llx \"%s\", maps showed %llx-%llx \"%s\"",
+			return scan_fail(s,
+					 "pid %u (map never changes): mapping %zu %llx-%llx \"%s\", maps showed %llx-%llx \"%s\"",
 					 m->task.pid, i,
 					 (unsigned long long)VMA_V(v, START),
 					 (unsigned long long)VMA_V(v, END),
@@ -1090,7 +1080,8 @@ static int scan_msg(const struct td_task *t, void *arg)
 	sl->last_cont = t->cont;
 	if (!t->has_pid || !t->has_tgid || t->bad_task || t->bad_base ||
 	    t->bad_cred || t->bad_stat)
-		return scan_fail(s, "message %u (pid %u): malformed (ids %d %d, bad %#x %#x %#x %#llx)",
+		return scan_fail(s,
+				 "message %u (pid %u): malformed (ids %d %d, bad %#x %#x %#x %#llx)",
 				 sl->nmsg, t->pid, t->has_pid, t->has_tgid,
 				 t->bad_task, t->bad_base, t->bad_cred,
 				 (unsigned long long)t->bad_stat);
@@ -1101,7 +1092,8 @@ static int scan_msg(const struct td_task *t, void *arg)
 	    (t->has_cred && !(want & SHOW(CRED))) ||
 	    (t->has_stat && !(want & SHOW(STAT))) ||
 	    (t->nvmas && !(want & SHOW(VMA))))
-		return scan_fail(s, "pid %u: groups not asked for (base %d cred %d stat %d, %u mappings)",
+		return scan_fail(s,
+				 "pid %u: groups not asked for (base %d cred %d stat %d, %u mappings)",
 				 t->pid, t->has_base, t->has_cred, t->has_stat,
 				 t->nvmas);
 	if (first) {
@@ -1551,11 +1543,13 @@ static void report_hung(struct dumper_slot *sl, int d, double age)
 	char path[64], buf[4096], stat[512];
 	int busy = LOAD(sl->busy);
 
-	ksft_print_msg("dumper %d (pid %d): dump %lu (%s, %s, pid %u, %zu-byte reads%s) did not end in %.0f s: %s, %u datagrams, %u messages, the last of pid %u tgid %u%s\n",
+	ksft_print_msg("dumper %d (pid %d): dump %lu (%s, %s, pid %u, %zu-byte reads%s)\n",
 		       d, sl->pid, sl->n, mode_names[sl->mode],
 		       gsets[sl->gset].name, sl->target, sl->bufsize,
-		       sl->peek ? ", peeking" : "", age,
-		       phases[busy & 3], sl->nrecv, sl->nmsg, sl->last_pid,
+		       sl->peek ? ", peeking" : "");
+	ksft_print_msg("  did not end in %.0f s: %s, %u datagrams, %u messages,\n",
+		       age, phases[busy & 3], sl->nrecv, sl->nmsg);
+	ksft_print_msg("  the last of pid %u tgid %u%s\n", sl->last_pid,
 		       sl->last_tgid, sl->last_cont ? " with cont" : "");
 	snprintf(path, sizeof(path), "/proc/%d/stat", sl->pid);
 	if (proc_read_small(path, stat, sizeof(stat)) > 0)
@@ -1617,18 +1611,6 @@ static void snap_free(struct snap *s)
 	free(s->c);
 	free(s->tasks);
 	memset(s, 0, sizeof(*s));
-}
-
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n == (ssize_t)strlen(s) ? 0 : -EIO;
 }
 
 /*
@@ -2020,13 +2002,13 @@ static unsigned int compare_snaps(const struct snap *a, const struct snap *b,
 	ksft_print_msg("slab: settled in %.1f s (%u readings) before, %.1f s (%u) after%s\n",
 		       a->settle, a->rounds, b->settle, b->rounds,
 		       a->settled && b->settled ? "" : " (NOT SETTLED)");
-	ksft_print_msg("slab: Slab %ld -> %ld kB, SUnreclaim %ld -> %ld kB (%+ld kB, allowed %d)%s\n",
+	ksft_print_msg("slab: Slab %ld -> %ld kB, SUnreclaim %ld -> %ld (%+ld, allowed %d) kB%s\n",
 		       a->slab_kb, b->slab_kb, a->sunreclaim_kb,
 		       b->sunreclaim_kb, dkb, SUNRECLAIM_SLACK_KB,
 		       dkb > SUNRECLAIM_SLACK_KB ? " NOT BACK" : "");
 	if (dkb > SUNRECLAIM_SLACK_KB && !bad++)
 		snprintf(why, len, "SUnreclaim %+ld kB", dkb);
-	ksft_print_msg("slab: objects of the checked caches %ld -> %ld bytes (%+ld, allowed %ld)%s\n",
+	ksft_print_msg("slab: checked caches' objects %ld -> %ld bytes (%+ld, allowed %ld)%s\n",
 		       snap_bytes(a), snap_bytes(b), dbytes, bytes_allowed,
 		       dbytes > bytes_allowed ? " NOT BACK" : "");
 	if (dbytes > bytes_allowed && !bad++)
@@ -2049,7 +2031,8 @@ static unsigned int compare_snaps(const struct snap *a, const struct snap *b,
 			allowed = slab_allowance(before, dtasks);
 			over = delta > allowed && slab_checked(c);
 			if (over && !bad++)
-				snprintf(why, len, "%s: %ld -> %ld active objects (%+ld, allowed %ld)",
+				snprintf(why, len,
+					 "%s: %ld -> %ld active objects (%+ld, allowed %ld)",
 					 c->name, before, c->active, delta,
 					 allowed);
 			if ((!pass && (before || c->active)) || over ||
@@ -2068,19 +2051,6 @@ static unsigned int compare_snaps(const struct snap *a, const struct snap *b,
 /*
  * The test
  */
-static void remove_tree(const char *dir);
-
-static int remove_one(const char *path, const struct stat *st, int type,
-		      struct FTW *ftw)
-{
-	return remove(path);
-}
-
-static void remove_tree(const char *dir)
-{
-	if (dir[0])
-		nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 /* A file in a directory tree whose path is about 2,000 bytes long */
 static int make_files(struct shared *sh)
@@ -2179,6 +2149,13 @@ static bool wait_until(pid_t pid, double deadline, int *status)
 	}
 }
 
+/* A row of the table of dumps, under the header print_stats() prints */
+#define ROW_FORMAT \
+	"%-10s %6lu %6lu %5lu %8lu %8lu %6lu %5lu %6lu %9llu %5lu %6.2f %6.2f  %s\n"
+/* How long each stage of the test took */
+#define TIMES_FORMAT \
+	"times: figures %.1f s, setup %.1f s, dumps %.1f s, wind-down %.1f s, figures %.1f s\n"
+
 static void print_stats(struct shared *sh)
 {
 	struct mode_stats tot[NR_MODES] = {};
@@ -2225,7 +2202,7 @@ static void print_stats(struct shared *sh)
 						"%s%s %lu", len ? ", " : "",
 						e ? strerrorname_np(e) : "other",
 						t->errs[e]);
-		ksft_print_msg("%-10s %6lu %6lu %5lu %8lu %8lu %6lu %5lu %6lu %9llu %5lu %6.2f %6.2f  %s\n",
+		ksft_print_msg(ROW_FORMAT,
 			       mode_names[m], t->dumps, t->done, t->abandoned,
 			       t->msgs, t->tasks, t->split, t->cut,
 			       t->datagrams, t->bytes, t->max_tasks,
@@ -2233,19 +2210,34 @@ static void print_stats(struct shared *sh)
 			       t->max_time, errs[0] ? errs : "-");
 	}
 	ksft_print_msg("sockets opened by the dumpers: %lu\n", reopens);
-	ksft_print_msg("churn: %lu forks (%lu grandchildren reparented, %lu with a thread), %lu reaped\n",
+	ksft_print_msg("churn: %lu forks (%lu orphans reparented, %lu threaded), %lu reaped\n",
 		       sh->c.forks, sh->c.grandchildren, sh->c.child_threads,
 		       sh->c.reaped);
-	ksft_print_msg("churn: %lu execs (%lu from a thread other than the leader) in %lu chains, %lu failed\n",
+	ksft_print_msg("churn: %lu execs (%lu from a non-leader) in %lu chains, %lu failed\n",
 		       sh->c.execs, sh->c.thread_execs, sh->c.chains,
 		       sh->c.chain_fails);
-	ksft_print_msg("churn: %lu mmap, %lu munmap, %lu mprotect, %lu madvise, %lu mremap, %lu named; %lu failed%s%s\n",
+	ksft_print_msg("churn: %lu mmap, %lu munmap, %lu mprotect, %lu madvise, %lu mremap,\n",
 		       sh->c.mmaps, sh->c.munmaps, sh->c.mprotects,
-		       sh->c.madvises, sh->c.mremaps, sh->c.names,
-		       sh->c.map_fails, sh->c.map_fails ? ": " : "",
+		       sh->c.madvises, sh->c.mremaps);
+	ksft_print_msg("churn: %lu mappings named; %lu calls failed%s%s\n",
+		       sh->c.names, sh->c.map_fails,
+		       sh->c.map_fails ? ": " : "",
 		       sh->c.map_fail);
 	ksft_print_msg("churn: %lu threads created, %lu ended\n",
 		       sh->c.threads_created, sh->c.threads_ended);
+}
+
+/* Where a long run is, once a minute */
+static void print_progress(struct shared *sh, double elapsed)
+{
+	unsigned long n = 0;
+	int d;
+
+	for (d = 0; d < sh->ndumpers; d++)
+		n += sh->slot[d].n;
+	ksft_print_msg("%.0f s: %lu dumps, %lu forks, %lu exec chains, %lu mmaps, %lu threads\n",
+		       elapsed, n, sh->c.forks, sh->c.chains, sh->c.mmaps,
+		       sh->c.threads_created);
 }
 
 TEST(stress)
@@ -2270,9 +2262,8 @@ TEST(stress)
 	/* Before the figures, which count its files, its mapping */
 	ret = snap_open(&reader);
 	ASSERT_EQ(0, ret) TH_LOG("slab caches in sysfs: %s", strerror(-ret));
-	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
-		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, sh);
+	sh = shared_alloc(sizeof(*sh));
+	ASSERT_NE(NULL, sh);
 	ret = settle(&before, &reader, 0);
 	ASSERT_EQ(0, ret) TH_LOG("slab figures: %s", strerror(-ret));
 
@@ -2362,13 +2353,7 @@ TEST(stress)
 		if (!running && sh->stop_dumpers)
 			break;
 		if (t >= next_report) {
-			unsigned long n = 0;
-
-			for (d = 0; d < opt_dumpers; d++)
-				n += sh->slot[d].n;
-			ksft_print_msg("%.0f s: %lu dumps, %lu forks, %lu exec chains, %lu mmaps, %lu threads\n",
-				       t - start, n, sh->c.forks, sh->c.chains,
-				       sh->c.mmaps, sh->c.threads_created);
+			print_progress(sh, t - start);
 			next_report += 60;
 		}
 		sleep_ms(200);
@@ -2394,7 +2379,7 @@ TEST(stress)
 		kill_wait(sh->sleeper[i]);
 	close(hold);
 	kill_wait(sh->bigmap);
-	remove_tree(sh->dir);
+	remove_dir(sh->dir);
 	proc_map_free(&bigref);
 	t_down = now();
 
@@ -2414,7 +2399,7 @@ TEST(stress)
 	ret = settle(&after, &reader, 5);
 	snap_close(&reader);
 	EXPECT_EQ(0, ret) TH_LOG("slab figures: %s", strerror(-ret));
-	ksft_print_msg("times: figures %.1f s, setup %.1f s, dumps %.1f s, wind-down %.1f s, figures %.1f s\n",
+	ksft_print_msg(TIMES_FORMAT,
 		       before.settle, start - t_start - before.settle,
 		       t_stop - start, t_down - t_stop, now() - t_down);
 	leaks = ret ? 0 : compare_snaps(&before, &after, slab_why,

@@ -253,23 +253,6 @@ FIXTURE(scale) {
 	bool set_watchdog, set_rcu_stall, set_pid_max, set_threads_max;
 };
 
-/* Set a sysctl or parameter to val unless it is at least that */
-static int raise_to(const char *path, long val, long *old, bool *set)
-{
-	char buf[32];
-	int ret;
-
-	ret = proc_read_small(path, buf, sizeof(buf));
-	if (ret < 0)
-		return ret;
-	*old = strtol(buf, NULL, 10);
-	if (*old >= val)
-		return 0;
-	ret = sysctl_set(path, val, NULL);
-	*set = !ret;
-	return ret;
-}
-
 FIXTURE_SETUP(scale)
 {
 	const char *env = getenv("TASKDIAG_SCALE_TASKS");
@@ -333,10 +316,10 @@ FIXTURE_SETUP(scale)
 		       TIGHT_RCU_STALL, TIGHT_RCU_STALL, TIGHT_RCU_STALL + 5);
 
 	/* Every zombie counts as a thread and takes a pid */
-	raise_to(THREADS_MAX, self->tasks + 10000, &self->old_threads_max,
-		 &self->set_threads_max);
-	raise_to(PID_MAX, self->tasks + 10000, &self->old_pid_max,
-		 &self->set_pid_max);
+	sysctl_raise(THREADS_MAX, self->tasks + 10000, &self->old_threads_max,
+		     &self->set_threads_max);
+	sysctl_raise(PID_MAX, self->tasks + 10000, &self->old_pid_max,
+		     &self->set_pid_max);
 	ASSERT_TRUE(self->old_threads_max >= self->tasks + 10000 ||
 		    self->set_threads_max);
 	ASSERT_TRUE(self->old_pid_max >= self->tasks + 10000 ||
@@ -478,9 +461,8 @@ static void in_pidns(struct __test_metadata *_metadata, long tasks)
 	ncreators = allowed_cpus(cpus, MAX_CREATORS);
 	ASSERT_LT(0, ncreators);
 	per = tasks / ncreators;
-	pids = mmap(NULL, tasks * sizeof(*pids), PROT_READ | PROT_WRITE,
-		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, pids);
+	pids = shared_alloc(tasks * sizeof(*pids));
+	ASSERT_NE(NULL, pids);
 
 	/* The lowest pid of the namespace after init's */
 	first = fork_idle();

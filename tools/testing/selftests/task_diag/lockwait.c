@@ -53,6 +53,14 @@
  * exec and more of the longest waits. Defaults: -n 10000 -s 104 -k 30
  * -d 100,1500 -i 500 -b 32768 -p idle,1s,2s,1vs,1v,2c, about 3 minutes
  * on the debug kernel under TCG; 1 GiB and more must be free.
+ *
+ * Built and installed with the selftests, not run by the kselftest runner:
+ * harness/long-run.sh lockwait 900 -- lockwait runs it in the debug guest.
+ * The lock waits are traced only with CONFIG_TRACING (tracefs, the lock
+ * events), which the debug kernel has through lockdep. The selftests'
+ * config leaves it out, as it would bring tracing into the production
+ * kernel: elsewhere, add a fragment with CONFIG_FTRACE=y and
+ * CONFIG_ENABLE_DEFAULT_TRACERS=y, or measure without tracing (-T).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -269,14 +277,6 @@ static void sleep_ns(uint64_t ns)
 
 	while (nanosleep(&ts, &ts) && errno == EINTR)
 		;
-}
-
-static void *shared_alloc(size_t len)
-{
-	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		       MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
 }
 
 static void die(const char *fmt, ...)
