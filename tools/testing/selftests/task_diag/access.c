@@ -2,12 +2,17 @@
 /*
  * Who may see the protected part of the stat group (/proc/PID/io and the
  * delays): both the requester and the socket's opener need
- * PTRACE_MODE_READ_FSCREDS. The rest is visible to everyone, and the
- * message names exactly the groups it left out.
+ * PTRACE_MODE_READ_FSCREDS and must be able to open /proc/PID/io (0400,
+ * root's when the task has no dumpable map). The rest is visible to
+ * everyone, and the message names exactly the groups it left out. Where
+ * a child asks, it reads /proc/PID/io too, with the same credentials:
+ * the counters are withheld exactly when that read fails.
  */
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 
 #include "../kselftest_harness.h"
 #include "td_harness.h"
@@ -45,6 +50,19 @@ static void expect_all(struct __test_metadata *_metadata,
 	EXPECT_FALSE(r->t.has_withheld);
 }
 
+/* /proc/PID/io, read by the child with the same credentials, agrees */
+static void expect_io_parity(struct __test_metadata *_metadata,
+			     const struct fetch_result *r)
+{
+	bool withheld = r->t.has_withheld &&
+			(r->t.withheld & (1ULL << TASKDIAG_GROUP_STAT));
+
+	EXPECT_EQ(withheld, r->io_errno != 0)
+		TH_LOG("counters %s, /proc/PID/io: %s",
+		       withheld ? "withheld" : "shown",
+		       r->io_errno ? strerror(r->io_errno) : "read");
+}
+
 /* nobody sees init's base, cred and public stat, but not its io */
 TEST(nobody_reads_init)
 {
@@ -55,6 +73,7 @@ TEST(nobody_reads_init)
 	fetch_as(AS_NOBODY, 1, SHOW_ALL, &r);
 	SKIP_IF_NONE(&r);
 	expect_withheld(_metadata, &r, 0);
+	expect_io_parity(_metadata, &r);
 }
 
 /*
@@ -71,6 +90,7 @@ TEST(nobody_reads_self)
 	fetch_as(AS_NOBODY, 0, SHOW_ALL, &r);
 	SKIP_IF_NONE(&r);
 	expect_withheld(_metadata, &r, NOBODY);
+	expect_io_parity(_metadata, &r);
 }
 
 /* Same uid: the target's dumpability decides, as for /proc/PID/io */
@@ -89,8 +109,10 @@ TEST(same_uid_dumpable)
 	fetch_as(AS_NOBODY, d, SHOW_ALL, &r);
 	SKIP_IF_NONE(&r);
 	expect_all(_metadata, &r);
+	expect_io_parity(_metadata, &r);
 	fetch_as(AS_NOBODY, nd, SHOW_ALL, &r);
 	expect_withheld(_metadata, &r, NOBODY);
+	expect_io_parity(_metadata, &r);
 	close(h1);
 	close(h2);
 	kill_wait(d);
@@ -107,6 +129,57 @@ TEST(dropped_after_open)
 	fetch_as(DROP_AFTER_OPEN, 1, SHOW_ALL, &r);
 	SKIP_IF_NONE(&r);
 	expect_withheld(_metadata, &r, 0);
+	expect_io_parity(_metadata, &r);
+}
+
+/*
+ * A zombie has no map: its /proc/PID/io is root's (task_dump_owner()),
+ * and its owner, who passes the ptrace check, may not read it. Neither
+ * may it get the counters here; root gets them.
+ */
+TEST(zombie_of_same_uid)
+{
+	struct fetch_result r;
+	struct td *td;
+	siginfo_t si;
+	pid_t z;
+
+	if (geteuid())
+		SKIP(return, "needs root");
+	z = fork();
+	ASSERT_LE(0, z);
+	if (!z)
+		_exit(drop_to_nobody() || prctl(PR_SET_DUMPABLE, 1));
+	ASSERT_EQ(0, waitid(P_PID, z, &si, WEXITED | WNOWAIT));
+	ASSERT_EQ(0, si.si_status);
+
+	fetch_as(AS_NOBODY, z, SHOW_ALL, &r);
+	SKIP_IF_NONE(&r);
+	expect_withheld(_metadata, &r, NOBODY);
+	expect_io_parity(_metadata, &r);
+
+	TD_OPEN_OR_SKIP(&td, 0, false);
+	fetch_one(td, z, SHOW_ALL, &r);
+	expect_all(_metadata, &r);
+	td_close(td);
+	ASSERT_EQ(z, waitpid(z, NULL, 0));
+}
+
+/*
+ * CAP_SYS_PTRACE passes the ptrace check but not the file's mode: nobody
+ * with that capability alone may not read root's /proc/PID/io, nor get
+ * its counters here.
+ */
+TEST(ptrace_capability_alone)
+{
+	struct fetch_result r;
+
+	if (geteuid())
+		SKIP(return, "needs root");
+	fetch_as(AS_NOBODY_PTRACE, 1, SHOW_ALL, &r);
+	SKIP_IF_NONE(&r);
+	expect_withheld(_metadata, &r, 0);
+	expect_io_parity(_metadata, &r);
 }
 
 /*

@@ -26,6 +26,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include <linux/capability.h>
 #include <linux/sched.h>
 #include <linux/taskstats.h>
 #include <netlink/attr.h>
@@ -1217,6 +1218,37 @@ void fetch_one(struct td *td, pid_t pid, uint64_t show,
 	td_merge_free(&m);
 }
 
+/* Nobody, with CAP_SYS_PTRACE as its only capability */
+static int drop_to_nobody_ptrace(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2] = {
+		{ 1U << CAP_SYS_PTRACE, 1U << CAP_SYS_PTRACE, 0 },
+	};
+
+	if (prctl(PR_SET_KEEPCAPS, 1) || drop_to_nobody())
+		return -1;
+	return syscall(SYS_capset, &hdr, data);
+}
+
+/* 0 if /proc/PID/io of pid can be read, or the errno of the failure */
+static int read_io_errno(pid_t pid)
+{
+	char path[64], buf[512];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/io", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	if (read(fd, buf, sizeof(buf)) < 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
 /* The child of fetch_as(): its findings go to fd */
 static void fetch_child(enum fetch_mode mode, pid_t target, uint64_t show,
 			int fd)
@@ -1225,7 +1257,9 @@ static void fetch_child(enum fetch_mode mode, pid_t target, uint64_t show,
 	struct td *td;
 	int ret;
 
-	if (mode != DROP_AFTER_OPEN && drop_to_nobody())
+	if (mode == AS_NOBODY && drop_to_nobody())
+		goto out;
+	if (mode == AS_NOBODY_PTRACE && drop_to_nobody_ptrace())
 		goto out;
 	ret = td_open(&td, 0, false);
 	if (ret) {
@@ -1235,6 +1269,7 @@ static void fetch_child(enum fetch_mode mode, pid_t target, uint64_t show,
 	if (mode == DROP_AFTER_OPEN && drop_to_nobody())
 		goto out;
 	fetch_one(td, target ?: getpid(), show, &r);
+	r.io_errno = read_io_errno(target ?: getpid());
 out:
 	_exit(write_full(fd, &r, sizeof(r)) ? 1 : 0);
 }

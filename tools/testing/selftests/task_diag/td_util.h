@@ -191,17 +191,22 @@ struct fetch_result {
 	int err;		/* of the dump, or 1 when a step failed */
 	bool enoent;		/* no taskdiag family */
 	struct td_task t;	/* merged; t.nvmas counts the mappings */
+	int io_errno;		/* of reading /proc/PID/io then, or 0 */
 };
 
 enum fetch_mode {
 	AS_NOBODY,		/* open the socket as nobody */
 	DROP_AFTER_OPEN,	/* open it as root, then become nobody */
+	AS_NOBODY_PTRACE,	/* as nobody with CAP_SYS_PTRACE alone */
 };
 
 /* Dump process pid (strategy one) with show, its parts merged */
 void fetch_one(struct td *td, pid_t pid, uint64_t show,
 	       struct fetch_result *r);
-/* The same in a child, as nobody; target 0 is the child itself */
+/*
+ * The same in a child, as nobody; target 0 is the child itself. The child
+ * then reads /proc/PID/io of the target with the same credentials.
+ */
 void fetch_as(enum fetch_mode mode, pid_t target, uint64_t show,
 	      struct fetch_result *r);
 /*

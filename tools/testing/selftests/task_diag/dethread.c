@@ -3,15 +3,19 @@
  * execve() from a thread that does not lead its group (de_thread()), while
  * dumps run. Documentation/userspace-api/taskdiag.rst, "Ids change in one
  * case": the thread takes over the leader's id, the leader and the other
- * threads end; the thread strategies report that thread once, under its
- * old id or under the leader's, or, if the dump had passed the leader's id
- * but not the thread's own when it happened, not at all. Every other
- * thread of the set that lives through the dump is reported exactly once.
- * The process strategies report the process once, by its tgid, whatever
- * happens to its threads.
+ * threads end; the thread strategies report that thread under its old id
+ * if the walk reached that id before the exec, and under the leader's if
+ * it reached that one after. A thread whose id is above the leader's is
+ * reported once or not at all; one whose id is below it (as after the
+ * pids wrapped around; made here with ns_last_pid) once or twice. Every
+ * other thread of the set that lives through the dump is reported exactly
+ * once. The process strategies report the process exactly once, by its
+ * tgid, whatever happens to its threads.
  *
  * Victims: processes of a leader ("dtL") and threads ("dtT"), one of
- * which ("dtE", at a random place among them) execs /proc/self/exe when
+ * which ("dtE", at a random place among the last ones made, whose ids are
+ * above the leader's or, in half of the victims, below it) execs
+ * /proc/self/exe when
  * the test says so; the new image ("dtN") starts threads ("dtM") and
  * waits. Their comm tells who a message is about: the message at the
  * process's id is the old leader if it says dtL, the exec'ing thread
@@ -63,7 +67,12 @@
 #define BYSTANDER_THREADS	3
 #define NR_VICTIMS		3
 /* Threads of a victim before its exec, the leader included */
-#define VICTIM_THREADS		14
+#define VICTIM_THREADS		16
+/* Of which the last made, with ids below the leader's in a "low" victim */
+#define LOW_THREADS		12
+/* Each victim's ids are in a region of its own: its pid is base + 1 */
+#define REGION			1000
+#define NR_REGIONS		25
 /* Threads the new image starts besides its main one */
 #define NEW_THREADS		3
 #define MAX_MSGS		512
@@ -102,6 +111,16 @@ struct slot {
 	double t_exec;		/* just before execve() */
 	double t_done;		/* when the new image's main() began */
 };
+
+static uint32_t min_id(uint32_t a, uint32_t b)
+{
+	return a < b ? a : b;
+}
+
+static uint32_t max_id(uint32_t a, uint32_t b)
+{
+	return a > b ? a : b;
+}
 
 static long futex(int *uaddr, int op, int val)
 {
@@ -225,7 +244,23 @@ static void *victim_thread_fn(void *arg)
 	_exit(1);
 }
 
-static __noreturn void victim_main(struct slot *s, int idx, int exec_at)
+/* The next pid or tid made in the caller's pid namespace is last + 1 */
+static int set_last_pid(pid_t last)
+{
+	char buf[16];
+	int fd, len, ret;
+
+	fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	len = snprintf(buf, sizeof(buf), "%d", last);
+	ret = write(fd, buf, len) == len ? 0 : -1;
+	close(fd);
+	return ret;
+}
+
+static __noreturn void victim_main(struct slot *s, int idx, int exec_at,
+				   bool low)
 {
 	struct victim_thread th[VICTIM_THREADS];
 	pthread_attr_t attr;
@@ -238,8 +273,16 @@ static __noreturn void victim_main(struct slot *s, int idx, int exec_at)
 	sem_init(&started, 0, 0);
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, PTHREAD_STACK_MIN + 65536);
-	/* One at a time: the tids ascend in the order of the threads */
+	/*
+	 * One at a time: the tids ascend in the order of the threads, but
+	 * that the last ones of a low victim start below the leader's pid.
+	 */
 	for (i = 1; i < VICTIM_THREADS; i++) {
+		if (low && i == VICTIM_THREADS - LOW_THREADS &&
+		    set_last_pid(getpid() - REGION / 2)) {
+			set_state(s, SLOT_FAILED);
+			_exit(1);
+		}
 		th[i] = (struct victim_thread){ .s = s, .i = i, .idx = idx,
 						.execs = i == exec_at,
 						.started = &started };
@@ -256,23 +299,32 @@ static __noreturn void victim_main(struct slot *s, int idx, int exec_at)
 }
 
 /*
- * Which thread of a new victim execs: one of the last five, so that a
- * part of a dump (a page holds six to nine threads) can end between the
- * leader and it.
+ * Which thread of a new victim execs: so that a part of a dump (a page
+ * holds six to nine threads) can end between the leader and it, one of
+ * the last five, or in a low victim one of the first three below the
+ * leader.
  */
-static int exec_index(void)
+static int exec_index(bool low)
 {
-	return VICTIM_THREADS - 5 + rand() % 5;
+	return low ? VICTIM_THREADS - LOW_THREADS + rand() % 3 :
+		     VICTIM_THREADS - 5 + rand() % 5;
 }
 
-/* Start a victim in slot idx; its thread exec_at will exec */
-static pid_t start_victim(struct slot *slots, int idx, int exec_at)
+/*
+ * Start a victim in slot idx; its thread exec_at will exec. Its ids are
+ * in the region of the victims made so far; if low, the last threads'
+ * ids are below the leader's.
+ */
+static pid_t start_victim(struct slot *slots, int idx, int exec_at, bool low)
 {
+	static unsigned int made;
 	struct slot *s = &slots[idx];
 	pid_t pid;
 	int i;
 
 	memset(s, 0, sizeof(*s));
+	if (set_last_pid(REGION * (1 + made++ % NR_REGIONS)))
+		return -1;
 	pid = fork();
 	if (pid < 0)
 		return -1;
@@ -283,7 +335,7 @@ static pid_t start_victim(struct slot *slots, int idx, int exec_at)
 		if (memfd > 3)
 			close_range(3, memfd - 1, 0);
 		close_range(memfd + 1, ~0U, 0);
-		victim_main(s, idx, exec_at);
+		victim_main(s, idx, exec_at, low);
 	}
 	for (i = 0; i < 30000; i++) {
 		int st = get_state(s);
@@ -296,6 +348,14 @@ static pid_t start_victim(struct slot *slots, int idx, int exec_at)
 	}
 	kill_wait(pid);
 	return -1;
+}
+
+/* A victim, low or not at random */
+static pid_t start_any_victim(struct slot *slots, int idx)
+{
+	bool low = rand() & 1;
+
+	return start_victim(slots, idx, exec_index(low), low);
 }
 
 /* Wait for the new image of slot s; 0, or -1 on failure or timeout */
@@ -398,12 +458,14 @@ static const char * const mode_names[] = { "step", "race", "after" };
 enum outcome {
 	O_OLD_ID,		/* under its own id, before the exec */
 	O_LEADER_ID,		/* under the leader's, after it */
-	O_NONE,			/* not at all */
+	O_BOTH,			/* under both: its id is below the leader's */
+	O_NONE,			/* not at all: its id is above it */
 	NR_OUTCOMES
 };
 
 static const char * const outcome_names[] = {
-	"under its old id", "under the leader's", "not at all"
+	"under its old id", "under the leader's", "under both ids",
+	"not at all"
 };
 
 static const char *outcome_name(unsigned int o)
@@ -525,6 +587,7 @@ static void check_victim(struct __test_metadata *_metadata,
 		      s->t_done < d1;
 	bool e_old = at_e && !strcmp(at_e->comm, "dtE");
 	bool e_new = at_p && strcmp(at_p->comm, "dtL");
+	bool low = s->e < s->pid;
 	enum outcome want, got;
 
 	if (!is_thread_strategy(strategy)) {
@@ -570,24 +633,27 @@ static void check_victim(struct __test_metadata *_metadata,
 	c->during += during;
 	c->overlap += !during;
 	c->leader_at_e += at_e && !strcmp(at_e->comm, "dtL");
-	EXPECT_FALSE(e_old && e_new)
-		TH_LOG("%s: the exec'ing thread reported twice, as %u (\"%s\") and %u (\"%s\")",
-		       ctx, s->e, at_e->comm, s->pid, at_p->comm);
-	got = e_old ? O_OLD_ID : e_new ? O_LEADER_ID : O_NONE;
+	got = e_old && e_new ? O_BOTH : e_old ? O_OLD_ID :
+	      e_new ? O_LEADER_ID : O_NONE;
+	/* Twice only from below the leader, never from above */
+	EXPECT_TRUE(got != (low ? O_NONE : O_BOTH))
+		TH_LOG("%s: the exec'ing thread %u (leader %u) reported %s",
+		       ctx, s->e, s->pid, outcome_names[got]);
 	if (during)
 		c->outcome[got]++;
 	if (mode != M_STEP)
 		return;
 	/*
 	 * The exec happened where the walk had passed the ids up to passed
-	 * and none above: before the thread's own id, it could only be
-	 * seen under the leader's, after the exec (and then it must be, it
-	 * lives on); past it, under its own; in between, nowhere.
+	 * and none above. Before the lower of the two ids, the thread could
+	 * only be seen under the leader's, after the exec (and then it must
+	 * be, it lives on); past the higher, under its own only; in between,
+	 * under both if its own id is the lower one, else under neither.
 	 */
-	if (passed >= s->e)
+	if (passed >= max_id(s->e, s->pid))
 		want = O_OLD_ID;
-	else if (passed >= s->pid)
-		want = O_NONE;
+	else if (passed >= min_id(s->e, s->pid))
+		want = low ? O_BOTH : O_NONE;
 	else
 		want = O_LEADER_ID;
 	EXPECT_EQ(want, got)
@@ -699,8 +765,7 @@ static void setup_world(struct __test_metadata *_metadata, struct world *w)
 	ASSERT_EQ(1 + NR_BYSTANDERS * BYSTANDER_THREADS, w->by_tids.n);
 
 	for (k = 0; k < NR_VICTIMS; k++)
-		ASSERT_LT(0, start_victim(w->slots, k,
-					  exec_index()));
+		ASSERT_LT(0, start_any_victim(w->slots, k));
 	for (b = 0; b < ARRAY_SIZE(bufsizes); b++)
 		ASSERT_EQ(0, td_open(&w->td[b], bufsizes[b], false));
 }
@@ -720,12 +785,15 @@ static int pick_victim(const struct world *w)
 /*
  * Whether to make the victim exec now, after nrecv datagrams of a dump
  * that took est datagrams last time: aiming at each place of the walk in
- * turn (before the leader, between the leader and the thread, past the
- * thread), or at datagram at; at the latest before the last one. seen is
- * the largest id received so far, 0 before the first datagram.
+ * turn (before the leader and the thread, between them, past both), or
+ * at datagram at; at the latest before the last one. seen is
+ * the largest id received so far, 0 before the first datagram; below is
+ * the id of the task of the dump that comes just before the lower of the
+ * leader and the thread.
  */
 static bool step_now(int aim, unsigned int nrecv, unsigned int est,
-		     unsigned int at, uint32_t seen, const struct slot *s)
+		     unsigned int at, uint32_t seen, uint32_t below,
+		     const struct slot *s)
 {
 	if (nrecv + 1 >= est)
 		return true;
@@ -733,13 +801,51 @@ static bool step_now(int aim, unsigned int nrecv, unsigned int est,
 	case 0:
 		return true;
 	case 1:
-		/* The part being built then takes the walk past the leader */
-		return seen && seen + 3 >= s->pid;
+		/*
+		 * The part being built then starts at the lower of the
+		 * leader and the thread: it may end before the higher.
+		 */
+		return !below || seen >= below;
 	case 2:
-		return seen >= s->e;
+		return seen >= max_id(s->pid, s->e);
 	default:
 		return nrecv >= at;
 	}
+}
+
+static void raise_below(uint32_t *below, uint32_t id, uint32_t limit)
+{
+	if (id < limit && id > *below)
+		*below = id;
+}
+
+/*
+ * The id of the task a dump of strategy reports just before the lower of
+ * victim s's leader and exec'ing thread: the namespace holds only tasks
+ * the test made. 0 if there is none.
+ */
+static uint32_t id_below(const struct world *w, uint32_t strategy,
+			 const struct slot *s)
+{
+	uint32_t lo = min_id(s->pid, s->e), below = 0;
+	size_t i;
+	int k;
+
+	for (i = 0; i < VICTIM_THREADS; i++)
+		raise_below(&below, s->tids[i], lo);
+	if (strategy != TASKDIAG_DUMP_STRATEGY_ALL_THREAD)
+		return below;
+	for (i = 0; i < w->by_tids.n; i++)
+		raise_below(&below, w->by_tids.v[i], lo);
+	for (k = 0; k < NR_VICTIMS; k++) {
+		const struct slot *o = &w->slots[k];
+
+		for (i = 0; i < VICTIM_THREADS; i++)
+			raise_below(&below, o->tids[i], lo);
+		for (i = 0; o->state == SLOT_DONE && i <= NEW_THREADS; i++)
+			raise_below(&below, o->new_tids[i], lo);
+	}
+	return below;
 }
 
 static void run_dethread(struct __test_metadata *_metadata)
@@ -770,7 +876,7 @@ static void run_dethread(struct __test_metadata *_metadata)
 		int aim = is_thread_strategy(strategy) ?
 			  (it / ARRAY_SIZE(strategies)) % 4 : 3;
 		struct td *td;
-		uint32_t target = 0, seen = 0, passed = 0;
+		uint32_t target = 0, seen = 0, passed = 0, below;
 		bool fired = false;
 		struct td_req req;
 		struct slot *s;
@@ -792,6 +898,7 @@ static void run_dethread(struct __test_metadata *_metadata)
 		v = pick_victim(w);
 		ASSERT_LE(0, v);
 		s = &w->slots[v];
+		below = id_below(w, strategy, s);
 		if (strategy != TASKDIAG_DUMP_STRATEGY_ALL &&
 		    strategy != TASKDIAG_DUMP_STRATEGY_ALL_THREAD)
 			target = s->pid;
@@ -813,7 +920,7 @@ static void run_dethread(struct __test_metadata *_metadata)
 		ASSERT_EQ(0, ret) TD_LOG_ERR(td);
 		do {
 			if (!fired && mode == M_STEP &&
-			    step_now(aim, td->stats.nrecv, *est, at, seen,
+			    step_now(aim, td->stats.nrecv, *est, at, seen, below,
 				     s)) {
 				/*
 				 * The parts up to the next one are built:
@@ -869,8 +976,7 @@ static void run_dethread(struct __test_metadata *_metadata)
 			if (s_i == v || o->state != SLOT_DONE)
 				continue;
 			kill_wait(o->pid);
-			ASSERT_LT(0, start_victim(w->slots, s_i,
-						  exec_index()));
+			ASSERT_LT(0, start_any_victim(w->slots, s_i));
 		}
 		w->spawn_time += now() - t_spawn;
 	}
@@ -886,11 +992,12 @@ static void run_dethread(struct __test_metadata *_metadata)
 		TH_LOG("%s: exec during the dump %u, overlapping its end %u",
 		       td_strategy_name(s_i), c->during, c->overlap);
 		if (is_thread_strategy(s_i))
-			TH_LOG("%s: the thread %s %u, %s %u, %s %u; dying leader at its id %u",
+			TH_LOG("%s: thread %s %u, %s %u, %s %u, %s %u; old leader at its id %u",
 			       td_strategy_name(s_i),
 			       outcome_names[O_OLD_ID], c->outcome[O_OLD_ID],
 			       outcome_names[O_LEADER_ID],
 			       c->outcome[O_LEADER_ID],
+			       outcome_names[O_BOTH], c->outcome[O_BOTH],
 			       outcome_names[O_NONE], c->outcome[O_NONE],
 			       c->leader_at_e);
 		EXPECT_LE(MIN_DURING, c->during)
@@ -899,11 +1006,12 @@ static void run_dethread(struct __test_metadata *_metadata)
 		total_during += c->during;
 	}
 	/* Each place of the walk the rule tells apart */
-	for (o = 0; o < NR_OUTCOMES; o++)
+	for (o = 0; o < NR_OUTCOMES; o++) {
 		EXPECT_LE(MIN_OUTCOME,
 			  w->c[TASKDIAG_DUMP_STRATEGY_ALL_THREAD].outcome[o])
 			TH_LOG("all-thread: too few execs with the thread %s",
 			       outcome_name(o));
+	}
 	TH_LOG("%u iterations, %u execs during dumps, %.1f s", it,
 	       total_during, now() - t_start);
 	TH_LOG("ms per exec to the new main(): %.0f, per victim made: %.0f, per dump: %.0f",
