@@ -1868,7 +1868,7 @@ static int taskdiag_dump_task(struct sk_buff *skb, struct netlink_callback *cb,
 		return err;
 	}
 	/* Reaped since it was found, or hidden: as if it did not exist. */
-	if (err == -ESRCH || err == -EAGAIN)
+	if (err == -ESRCH)
 		err = ctx->split_ino ? taskdiag_end_split(skb, cb, ctx) : 0;
 	if (err)
 		return err;
