@@ -16,7 +16,7 @@ from lib import YnlFamily  # noqa: E402
 
 # process_unknown=False: an attribute the spec does not describe is an error.
 ynl = YnlFamily(os.path.join(tree, 'Documentation/netlink/specs/taskdiag.yaml'),
-                os.path.join(tree, 'Documentation/netlink/genetlink.yaml'),
+                os.path.join(tree, 'Documentation/netlink/genetlink-legacy.yaml'),
                 process_unknown=False, recv_size=4096)
 
 
@@ -73,7 +73,7 @@ except Exception as e:
 
 # A dump with vma makes messages up to 5 KiB: receive with 8 KiB.
 ynl_vma = YnlFamily(os.path.join(tree, 'Documentation/netlink/specs/taskdiag.yaml'),
-                    os.path.join(tree, 'Documentation/netlink/genetlink.yaml'),
+                    os.path.join(tree, 'Documentation/netlink/genetlink-legacy.yaml'),
                     process_unknown=False, recv_size=8192)
 
 
@@ -98,7 +98,7 @@ def check_vma(name, request):
     except Exception as e:
         print(f'RESULT FAIL ynl-cli: {name}: {type(e).__name__}: {e}')
         return
-    mine = [(v['start'], v['end'], v.get('name'))
+    mine = [(v['info']['start'], v['info']['end'], v.get('name'))
             for r in replies if r['pid'] == 1
             for v in r.get('vma', [])]
     nvma = sum(len(r.get('vma', [])) for r in replies)

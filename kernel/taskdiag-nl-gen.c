@@ -24,7 +24,7 @@ static const struct nla_policy taskdiag_task_get_dump_nl_policy[TASKDIAG_A_TASK_
 };
 
 /* Ops table for taskdiag */
-static const struct genl_split_ops taskdiag_nl_ops[] = {
+const struct genl_split_ops taskdiag_nl_ops[2] = {
 	{
 		.cmd		= TASKDIAG_CMD_TASK_GET,
 		.doit		= taskdiag_nl_task_get_doit,
@@ -41,14 +41,4 @@ static const struct genl_split_ops taskdiag_nl_ops[] = {
 		.maxattr	= TASKDIAG_A_TASK_DUMP_STRATEGY,
 		.flags		= GENL_CMD_CAP_DUMP,
 	},
-};
-
-struct genl_family taskdiag_nl_family __ro_after_init = {
-	.name		= TASKDIAG_FAMILY_NAME,
-	.version	= TASKDIAG_FAMILY_VERSION,
-	.netnsok	= true,
-	.parallel_ops	= true,
-	.module		= THIS_MODULE,
-	.split_ops	= taskdiag_nl_ops,
-	.n_split_ops	= ARRAY_SIZE(taskdiag_nl_ops),
 };

@@ -11,13 +11,14 @@
 
 #include <uapi/linux/taskdiag.h>
 
+/* Ops table for taskdiag */
+extern const struct genl_split_ops taskdiag_nl_ops[2];
+
 int taskdiag_nl_task_get_start(struct netlink_callback *cb);
 int taskdiag_nl_task_get_done(struct netlink_callback *cb);
 
 int taskdiag_nl_task_get_doit(struct sk_buff *skb, struct genl_info *info);
 int taskdiag_nl_task_get_dumpit(struct sk_buff *skb,
 				struct netlink_callback *cb);
-
-extern struct genl_family taskdiag_nl_family;
 
 #endif /* _LINUX_TASKDIAG_GEN_H */

@@ -44,6 +44,21 @@
 
 #include "taskdiag-nl-gen.h"
 
+/*
+ * The family is declared here, not generated: the spec uses struct
+ * attributes, which only the genetlink-legacy protocol of YNL has, and
+ * the generator emits the family structure for genetlink specs only.
+ */
+static struct genl_family taskdiag_nl_family __ro_after_init = {
+	.name		= TASKDIAG_FAMILY_NAME,
+	.version	= TASKDIAG_FAMILY_VERSION,
+	.netnsok	= true,
+	.parallel_ops	= true,
+	.module		= THIS_MODULE,
+	.split_ops	= taskdiag_nl_ops,
+	.n_split_ops	= ARRAY_SIZE(taskdiag_nl_ops),
+};
+
 /* The memory map comes from the code behind /proc/PID/maps and smaps. */
 #ifdef CONFIG_PROC_PAGE_MONITOR
 #define TASKDIAG_SHOW_VMA		(BIT_ULL(TASKDIAG_GROUP_VMA) |	\
@@ -422,6 +437,22 @@ static int taskdiag_put_u64s(struct sk_buff *skb, const struct taskdiag_u64 *att
 		nla = (void *)nla + nla_total_size(sizeof(u64));
 	}
 	return 0;
+}
+
+/*
+ * Leave out the attributes whose value is 0, which the spec documents as
+ * absent: most of a mapping's smaps counters are 0. Returns how many are
+ * left, moved to the front in their order.
+ */
+static unsigned int taskdiag_drop_zeros(struct taskdiag_u64 *attrs,
+					unsigned int count)
+{
+	unsigned int i, kept = 0;
+
+	for (i = 0; i < count; i++)
+		if (attrs[i].value)
+			attrs[kept++] = attrs[i];
+	return kept;
 }
 
 static int taskdiag_fill_base(struct taskdiag_fill *f)
@@ -855,35 +886,44 @@ static u64 taskdiag_vma_flags(const struct vm_area_struct *vma)
 	return flags;
 }
 
-/* The columns of the maps line but the permissions and the name. */
-static int taskdiag_put_vma_lines(struct sk_buff *skb,
-				  const struct vm_area_struct *vma)
+/*
+ * A mapping's range and flags: its maps line's addresses and permissions,
+ * and the VmFlags of smaps. Every vma has one.
+ */
+static int taskdiag_put_vma_info(struct sk_buff *skb,
+				 const struct vm_area_struct *vma)
 {
-	const struct inode *inode = NULL;
-	dev_t dev = 0;
-	u64 pgoff = 0;
-
-	if (vma->vm_file) {
-		inode = file_user_inode(vma->vm_file);
-		dev = inode->i_sb->s_dev;
-		pgoff = (u64)vma->vm_pgoff << PAGE_SHIFT;
-	}
-
-	const struct taskdiag_u64 range[] = {
-		{ TASKDIAG_A_VMA_START, vma->vm_start },
-		{ TASKDIAG_A_VMA_END, vma->vm_end },
-		{ TASKDIAG_A_VMA_FLAGS, taskdiag_vma_flags(vma) },
-		{ TASKDIAG_A_VMA_PGOFF, pgoff },
-		{ TASKDIAG_A_VMA_INODE, inode ? inode->i_ino : 0 },
-	};
-	const struct taskdiag_u32 devs[] = {
-		{ TASKDIAG_A_VMA_DEV_MAJOR, MAJOR(dev) },
-		{ TASKDIAG_A_VMA_DEV_MINOR, MINOR(dev) },
+	struct taskdiag_vma_info info = {
+		.start = vma->vm_start,
+		.end = vma->vm_end,
+		.flags = taskdiag_vma_flags(vma),
 	};
 
-	return taskdiag_put_u64s(skb, range, ARRAY_SIZE(range),
-				 TASKDIAG_A_VMA_PAD) ?:
-	       taskdiag_put_u32s(skb, devs, ARRAY_SIZE(devs));
+	/* Every byte reaches user space: the struct must have no padding. */
+	static_assert(sizeof(info) == TASKDIAG_VMA_INFO_SIZE_VER0);
+	return nla_put_64bit(skb, TASKDIAG_A_VMA_INFO, sizeof(info), &info,
+			     TASKDIAG_A_VMA_PAD);
+}
+
+/*
+ * The file columns of the maps line (offset, device, inode), for a mapping
+ * of a file: maps shows zeros for the others, which the reply leaves out.
+ */
+static int taskdiag_put_vma_file(struct sk_buff *skb,
+				 const struct vm_area_struct *vma)
+{
+	const struct inode *inode = file_user_inode(vma->vm_file);
+	dev_t dev = inode->i_sb->s_dev;
+	struct taskdiag_vma_file file = {
+		.pgoff = (u64)vma->vm_pgoff << PAGE_SHIFT,
+		.inode = inode->i_ino,
+		.dev_major = MAJOR(dev),
+		.dev_minor = MINOR(dev),
+	};
+
+	static_assert(sizeof(file) == TASKDIAG_VMA_FILE_SIZE_VER0);
+	return nla_put_64bit(skb, TASKDIAG_A_VMA_FILE, sizeof(file), &file,
+			     TASKDIAG_A_VMA_PAD);
 }
 
 /*
@@ -940,10 +980,11 @@ static int taskdiag_put_vma_stat(struct sk_buff *skb,
 {
 	struct proc_vma_stats st;
 	struct nlattr *nest;
+	unsigned int count;
 
 	proc_vma_stats(vma, &st);
 
-	const struct taskdiag_u64 attrs[] = {
+	struct taskdiag_u64 attrs[] = {
 		{ TASKDIAG_A_VMA_STAT_RSS, st.rss },
 		{ TASKDIAG_A_VMA_STAT_PSS, st.pss },
 		{ TASKDIAG_A_VMA_STAT_PSS_DIRTY, st.pss_dirty },
@@ -970,9 +1011,10 @@ static int taskdiag_put_vma_stat(struct sk_buff *skb,
 	nest = nla_nest_start(skb, TASKDIAG_A_VMA_VMA_STAT);
 	if (!nest)
 		return -EMSGSIZE;
-	if (taskdiag_put_u64s(skb, attrs, ARRAY_SIZE(attrs),
-			      TASKDIAG_A_VMA_STAT_PAD) ||
-	    nla_put_u8(skb, TASKDIAG_A_VMA_STAT_THP_ELIGIBLE, st.thp_eligible) ||
+	count = taskdiag_drop_zeros(attrs, ARRAY_SIZE(attrs));
+	if (taskdiag_put_u64s(skb, attrs, count, TASKDIAG_A_VMA_STAT_PAD) ||
+	    (st.thp_eligible &&
+	     nla_put_flag(skb, TASKDIAG_A_VMA_STAT_THP_ELIGIBLE)) ||
 	    (st.pkey >= 0 &&
 	     nla_put_u32(skb, TASKDIAG_A_VMA_STAT_PROTECTION_KEY, st.pkey))) {
 		nla_nest_cancel(skb, nest);
@@ -990,7 +1032,8 @@ static int taskdiag_put_vma(struct taskdiag_fill *f, struct vm_area_struct *vma)
 	nest = nla_nest_start(skb, TASKDIAG_A_TASK_VMA);
 	if (!nest)
 		return -EMSGSIZE;
-	if (taskdiag_put_vma_lines(skb, vma) ||
+	if (taskdiag_put_vma_info(skb, vma) ||
+	    (vma->vm_file && taskdiag_put_vma_file(skb, vma)) ||
 	    taskdiag_put_vma_name(f, vma) ||
 	    (f->req->show & BIT_ULL(TASKDIAG_GROUP_VMA_STAT) &&
 	     taskdiag_put_vma_stat(skb, vma))) {

@@ -6,6 +6,8 @@
 #ifndef _UAPI_LINUX_TASKDIAG_H
 #define _UAPI_LINUX_TASKDIAG_H
 
+#include <linux/types.h>
+
 #define TASKDIAG_FAMILY_NAME	"taskdiag"
 #define TASKDIAG_FAMILY_VERSION	1
 
@@ -228,6 +230,46 @@ enum taskdiag_vma_flag {
 	TASKDIAG_VMA_FLAG_UNKNOWN,
 };
 
+#define TASKDIAG_VMA_INFO_SIZE_VER0	24
+#define TASKDIAG_VMA_FILE_SIZE_VER0	24
+
+/**
+ * struct taskdiag_vma_info - A mapping's range and flags (the address range
+ *   and permissions of its line of /proc/PID/maps, and the VmFlags of smaps):
+ *   the info attribute of every vma. Size-versioned, as vma-file: fields are
+ *   only ever added at the end, every byte is initialised, and a reader copies
+ *   min(attribute length, sizeof) bytes into a zeroed struct (the attribute is
+ *   only 4-byte aligned where the CPU reads unaligned u64 cheaply), so that a
+ *   field newer than the kernel reads as 0 and one newer than the reader is
+ *   ignored. An attribute shorter than vma-info-size-ver0 is malformed.
+ * @start: First address of the mapping.
+ * @end: First address past the mapping.
+ * @flags: Properties of the mapping (the VmFlags line of smaps): 1 << value
+ *   for each value of enum vma-flag.
+ */
+struct taskdiag_vma_info {
+	__u64 start;
+	__u64 end;
+	__u64 flags;
+};
+
+/**
+ * struct taskdiag_vma_file - The file columns of a mapping's line of
+ *   /proc/PID/maps (offset, device, inode): the file attribute of a vma, in
+ *   mappings of a file only. Size-versioned as vma-info; shorter than
+ *   vma-file-size-ver0 is malformed.
+ * @pgoff: Offset of the mapping in its file, in bytes.
+ * @inode: Inode number of the mapped file.
+ * @dev_major: Major number of the device of the mapped file.
+ * @dev_minor: Minor number of the device of the mapped file.
+ */
+struct taskdiag_vma_file {
+	__u64 pgoff;
+	__u64 inode;
+	__u32 dev_major;
+	__u32 dev_minor;
+};
+
 enum {
 	TASKDIAG_A_TASK_PAD = 1,
 	TASKDIAG_A_TASK_PID,
@@ -335,13 +377,8 @@ enum {
 
 enum {
 	TASKDIAG_A_VMA_PAD = 1,
-	TASKDIAG_A_VMA_START,
-	TASKDIAG_A_VMA_END,
-	TASKDIAG_A_VMA_PGOFF,
-	TASKDIAG_A_VMA_FLAGS,
-	TASKDIAG_A_VMA_DEV_MAJOR,
-	TASKDIAG_A_VMA_DEV_MINOR,
-	TASKDIAG_A_VMA_INODE,
+	TASKDIAG_A_VMA_INFO,
+	TASKDIAG_A_VMA_FILE,
 	TASKDIAG_A_VMA_NAME,
 	TASKDIAG_A_VMA_NAME_TOO_LONG,
 	TASKDIAG_A_VMA_VMA_STAT,

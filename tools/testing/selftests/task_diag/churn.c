@@ -39,7 +39,6 @@
 #include "td_harness.h"
 
 #define SHOW(g)		(1ULL << TASKDIAG_GROUP_##g)
-#define VMA_V(vma, a)	((vma)->v[TASKDIAG_A_VMA_##a])
 
 #ifndef PR_SET_VMA
 #define PR_SET_VMA		0x53564d41
@@ -535,7 +534,7 @@ static void wrong(struct exec_scan *s, bool leak, const char *fmt, ...)
 static bool nobody_image_vma(const struct exec_scan *s, const struct td_vma *v)
 {
 	const FIXTURE_DATA(exec) *self = s->self;
-	uint64_t start = VMA_V(v, START), end = VMA_V(v, END);
+	uint64_t start = v->info.start, end = v->info.end;
 	const char *name = v->name ? v->name : "";
 	size_t i;
 
@@ -561,8 +560,8 @@ static int exec_vma(const struct td_vma *v, void *arg)
 	if (nobody_image_vma(s, v))
 		return 0;
 	wrong(s, true, "mapping %llx-%llx \"%s\" is not of a nobody image",
-	      (unsigned long long)VMA_V(v, START),
-	      (unsigned long long)VMA_V(v, END), v->name ? v->name : "");
+	      (unsigned long long)v->info.start,
+	      (unsigned long long)v->info.end, v->name ? v->name : "");
 	return 1;
 }
 
@@ -991,7 +990,7 @@ static int reap_fail(struct reap_scan *s, const char *fmt, ...)
 static int reap_vma(const struct td_vma *v, void *arg)
 {
 	struct reap_scan *s = arg;
-	uint64_t start = VMA_V(v, START), end = VMA_V(v, END);
+	uint64_t start = v->info.start, end = v->info.end;
 	const struct proc_vma *p;
 
 	if (v->bad || start >= end || end <= s->last_end ||

@@ -642,6 +642,7 @@ static void text_task(FILE *f, const struct td_merge *m)
 			    a != TASKDIAG_A_VMA_VMA_STAT)
 				fprintf(f, " %d:%llx", a,
 					(unsigned long long)v->v[a]);
+		td_print_vma_info(f, v);
 		fprintf(f, " \"%s\"", v->name ?: "");
 		if (v->present & (1ULL << TASKDIAG_A_VMA_VMA_STAT))
 			for (a = 0; a <= TASKDIAG_A_VMA_STAT_MAX; a++)

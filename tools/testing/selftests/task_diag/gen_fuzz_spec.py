@@ -40,6 +40,9 @@ class Spec:
         for d in y.get('definitions', []):
             if d['type'] == 'const':
                 self.consts[d['name']] = d['value']
+            elif d['type'] == 'struct':
+                # Carried by binary attributes of replies only
+                continue
             else:
                 self.enums[d['name']] = self.enum_values(d)
         self.sets = {s['name']: s for s in y['attribute-sets']}

@@ -1764,8 +1764,8 @@ static int vrec_vma_cb(const struct td_vma *vma, void *arg)
 
 	if (!v)
 		return -ENOMEM;
-	v->start = vma->v[TASKDIAG_A_VMA_START];
-	v->end = vma->v[TASKDIAG_A_VMA_END];
+	v->start = vma->info.start;
+	v->end = vma->info.end;
 	snprintf(v->name, sizeof(v->name), "%s", vma->name ?: "");
 	return 0;
 }

@@ -41,7 +41,6 @@
 #define SHOW_VMA	(1ULL << TASKDIAG_GROUP_VMA)
 /* vma-stat alone: it implies vma */
 #define SHOW_VMA_STAT	(1ULL << TASKDIAG_GROUP_VMA_STAT)
-#define VMA_V(vma, a)	((vma)->v[TASKDIAG_A_VMA_##a])
 #define VMA_FLAG(f)	(1ULL << TASKDIAG_VMA_FLAG_##f)
 #define TOO_LONG	(1ULL << TASKDIAG_A_VMA_NAME_TOO_LONG)
 
@@ -133,7 +132,7 @@ static const struct td_vma *vma_at(const struct td_vma *v, size_t n,
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (VMA_V(&v[i], START) <= addr && addr < VMA_V(&v[i], END))
+		if (v[i].info.start <= addr && addr < v[i].info.end)
 			return &v[i];
 	return NULL;
 }
@@ -679,10 +678,10 @@ static int split_msg(const struct td_task *t, void *arg)
 		a = &s->m->vmas[at - 1];
 		b = &s->m->vmas[at];
 		s->cuts++;
-		s->same_file_cuts += VMA_V(a, INODE) &&
-				     VMA_V(a, INODE) == VMA_V(b, INODE) &&
-				     VMA_V(a, DEV_MAJOR) == VMA_V(b, DEV_MAJOR) &&
-				     VMA_V(a, DEV_MINOR) == VMA_V(b, DEV_MINOR);
+		s->same_file_cuts += a->file.inode &&
+				     a->file.inode == b->file.inode &&
+				     a->file.dev_major == b->file.dev_major &&
+				     a->file.dev_minor == b->file.dev_minor;
 	}
 	return 0;
 }
@@ -815,7 +814,7 @@ static void check_names(struct __test_metadata *_metadata, struct td *td,
 	v = vma_at(m.vmas, m.nvmas, t->n->third);
 	ASSERT_NE(NULL, v);
 	EXPECT_STREQ("[anon_shmem:td_shm]", v->name ?: "")
-		TH_LOG("inode %llu", (unsigned long long)VMA_V(v, INODE));
+		TH_LOG("inode %llu", (unsigned long long)v->file.inode);
 	proc_map_free(&pm);
 	td_merge_free(&m);
 }
@@ -1166,8 +1165,8 @@ static bool churn_name_ok(struct churn_check *cc, const struct td_vma *v,
 			  int slot)
 {
 	const struct churn *c = cc->c;
-	uint64_t ino = VMA_V(v, INODE);
-	bool shared = VMA_V(v, FLAGS) & VMA_FLAG(MAY_SHARE);
+	uint64_t ino = v->file.inode;
+	bool shared = v->info.flags & VMA_FLAG(MAY_SHARE);
 	const char *name = v->name;
 	char kind;
 	int j;
@@ -1193,8 +1192,8 @@ static bool churn_name_ok(struct churn_check *cc, const struct td_vma *v,
 			continue;
 		cc->pool++;
 		return ino == c->ino[j] && !shared &&
-		       VMA_V(v, DEV_MAJOR) == c->major &&
-		       VMA_V(v, DEV_MINOR) == c->minor;
+		       v->file.dev_major == c->major &&
+		       v->file.dev_minor == c->minor;
 	}
 	return false;
 }
@@ -1202,16 +1201,16 @@ static bool churn_name_ok(struct churn_check *cc, const struct td_vma *v,
 /* Outside the zone: a mapping the target had before the churn began */
 static bool churn_had(const struct churn_check *cc, const struct td_vma *v)
 {
-	const struct proc_vma *p = proc_map_find(cc->before, VMA_V(v, START));
+	const struct proc_vma *p = proc_map_find(cc->before, v->info.start);
 
-	return p && p->end == VMA_V(v, END) && p->inode == VMA_V(v, INODE) &&
+	return p && p->end == v->info.end && p->inode == v->file.inode &&
 	       !strcmp(p->name ?: "", v->name ?: "");
 }
 
 static int churn_vma(const struct td_vma *v, void *arg)
 {
 	struct churn_check *cc = arg;
-	uint64_t start = VMA_V(v, START), end = VMA_V(v, END);
+	uint64_t start = v->info.start, end = v->info.end;
 	int slot = -1;
 	bool ok;
 
@@ -1227,10 +1226,10 @@ static int churn_vma(const struct td_vma *v, void *arg)
 	snprintf(cc->why, sizeof(cc->why),
 		 "%llx-%llx (slot %d) %02x:%02x %llu flags %#llx, \"%s\"%s",
 		 (unsigned long long)start, (unsigned long long)end, slot,
-		 (unsigned int)VMA_V(v, DEV_MAJOR),
-		 (unsigned int)VMA_V(v, DEV_MINOR),
-		 (unsigned long long)VMA_V(v, INODE),
-		 (unsigned long long)VMA_V(v, FLAGS), v->name ?: "",
+		 (unsigned int)v->file.dev_major,
+		 (unsigned int)v->file.dev_minor,
+		 (unsigned long long)v->file.inode,
+		 (unsigned long long)v->info.flags, v->name ?: "",
 		 v->present & TOO_LONG ? " (name too long)" : "");
 	return -EPROTO;
 }

@@ -604,8 +604,8 @@ static int vmas_of(const struct td_merge *m, const struct proc_map *map,
 	for (i = 0; i < m->nvmas; i++) {
 		const struct td_vma *v = &m->vmas[i];
 
-		p = proc_map_find(map, v->v[TASKDIAG_A_VMA_START]);
-		if (p && p->end == v->v[TASKDIAG_A_VMA_END] &&
+		p = proc_map_find(map, v->info.start);
+		if (p && p->end == v->info.end &&
 		    !strcmp(p->name ?: "", v->name ?: ""))
 			continue;
 		n++;

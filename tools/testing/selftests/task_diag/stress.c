@@ -67,7 +67,6 @@
 #include "td_harness.h"
 
 #define SHOW(g)		(1ULL << TASKDIAG_GROUP_##g)
-#define VMA_V(vma, a)	((vma)->v[TASKDIAG_A_VMA_##a])
 
 #ifndef PR_SET_VMA
 #define PR_SET_VMA		0x53564d41
@@ -929,7 +928,7 @@ static int scan_fail(struct scan *s, const char *fmt, ...)
 static int scan_vma(const struct td_vma *v, void *arg)
 {
 	struct scan *s = arg;
-	uint64_t start = VMA_V(v, START), end = VMA_V(v, END);
+	uint64_t start = v->info.start, end = v->info.end;
 	bool stat = s->p->show & SHOW(VMA_STAT);
 	bool has_stat = v->present & (1ULL << TASKDIAG_A_VMA_VMA_STAT);
 
@@ -979,13 +978,13 @@ static int check_bigmap(struct scan *s, const struct td_merge *m)
 		const struct td_vma *v = &m->vmas[i];
 		const struct proc_vma *r = &bigref.v[i];
 
-		if (VMA_V(v, START) != r->start || VMA_V(v, END) != r->end ||
+		if (v->info.start != r->start || v->info.end != r->end ||
 		    strcmp(v->name ?: "", r->name ?: ""))
 			return scan_fail(s,
 					 "pid %u (map never changes): mapping %zu %llx-%llx \"%s\", maps showed %llx-%llx \"%s\"",
 					 m->task.pid, i,
-					 (unsigned long long)VMA_V(v, START),
-					 (unsigned long long)VMA_V(v, END),
+					 (unsigned long long)v->info.start,
+					 (unsigned long long)v->info.end,
 					 v->name ?: "",
 					 (unsigned long long)r->start,
 					 (unsigned long long)r->end,

@@ -243,6 +243,7 @@ static void text_task(FILE *f, const struct td_merge *m)
 			    a != TASKDIAG_A_VMA_VMA_STAT)
 				fprintf(f, " %d:%llx", a,
 					(unsigned long long)v->v[a]);
+		td_print_vma_info(f, v);
 		fprintf(f, " \"%s\"", v->name ?: "");
 		if (v->present & (1ULL << TASKDIAG_A_VMA_VMA_STAT)) {
 			fprintf(f, " stat %#llx %#llx",
@@ -1060,6 +1061,8 @@ static bool same_vma(const struct td_vma *a, const struct td_vma *b)
 {
 	return a->present == b->present && a->bad == b->bad &&
 	       !memcmp(a->v, b->v, sizeof(a->v)) &&
+	       !memcmp(&a->info, &b->info, sizeof(a->info)) &&
+	       !memcmp(&a->file, &b->file, sizeof(a->file)) &&
 	       !strcmp(a->name ?: "", b->name ?: "") &&
 	       a->stat.present == b->stat.present &&
 	       a->stat.bad == b->stat.bad &&

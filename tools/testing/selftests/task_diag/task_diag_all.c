@@ -105,9 +105,11 @@ static void print_vm_flags(uint64_t flags)
 	putchar('\n');
 }
 
+/* A counter left out is 0: smaps shows every line but ProtectionKey */
 static void print_smaps_stat(const struct td_vma_stat *s, int attr)
 {
-	if (s->present & (1ULL << attr))
+	if (attr != TASKDIAG_A_VMA_STAT_PROTECTION_KEY ||
+	    s->present & (1ULL << attr))
 		print_smaps_value(td_smaps_key(attr), s->v[attr],
 				  !td_smaps_raw(attr));
 }
@@ -118,8 +120,7 @@ static int print_smaps_block(const struct td_vma *v, void *arg)
 	int a;
 
 	print_maps_line(v, NULL);
-	print_smaps_value("Size", v->v[TASKDIAG_A_VMA_END] -
-		       v->v[TASKDIAG_A_VMA_START], true);
+	print_smaps_value("Size", v->info.end - v->info.start, true);
 	/* smaps shows the page sizes first */
 	print_smaps_stat(s, TASKDIAG_A_VMA_STAT_KERNEL_PAGE_SIZE);
 	print_smaps_stat(s, TASKDIAG_A_VMA_STAT_MMU_PAGE_SIZE);
@@ -127,7 +128,7 @@ static int print_smaps_block(const struct td_vma *v, void *arg)
 		print_smaps_stat(s, a);
 	print_smaps_stat(s, TASKDIAG_A_VMA_STAT_THP_ELIGIBLE);
 	print_smaps_stat(s, TASKDIAG_A_VMA_STAT_PROTECTION_KEY);
-	print_vm_flags(v->v[TASKDIAG_A_VMA_FLAGS]);
+	print_vm_flags(v->info.flags);
 	return 0;
 }
 

@@ -274,11 +274,13 @@ static void td_parse_extack(struct td *td, struct nlmsghdr *nlh, int hdrlen)
 
 /*
  * Expected attribute payload sizes: a number of bytes, TD_LEN_FLAG,
- * TD_LEN_STR for a NUL-terminated string, TD_LEN_NEST for a nest.
+ * TD_LEN_STR for a NUL-terminated string, TD_LEN_NEST for a nest,
+ * TD_LEN_STRUCT for a struct (its length checked where it is read).
  */
 #define TD_LEN_FLAG	0
 #define TD_LEN_STR	-1
 #define TD_LEN_NEST	-2
+#define TD_LEN_STRUCT	-3
 
 static const int td_task_len[TASKDIAG_A_TASK_MAX + 1] = {
 	[TASKDIAG_A_TASK_PID] = 4,
@@ -315,10 +317,8 @@ static const int td_stat_len[TASKDIAG_A_STAT_MAX + 1] = {
 };
 
 static const int td_vma_len[TASKDIAG_A_VMA_MAX + 1] = {
-	[TASKDIAG_A_VMA_START ... TASKDIAG_A_VMA_FLAGS] = 8,
-	[TASKDIAG_A_VMA_DEV_MAJOR] = 4,
-	[TASKDIAG_A_VMA_DEV_MINOR] = 4,
-	[TASKDIAG_A_VMA_INODE] = 8,
+	[TASKDIAG_A_VMA_INFO] = TD_LEN_STRUCT,
+	[TASKDIAG_A_VMA_FILE] = TD_LEN_STRUCT,
 	[TASKDIAG_A_VMA_NAME] = TD_LEN_STR,
 	[TASKDIAG_A_VMA_NAME_TOO_LONG] = TD_LEN_FLAG,
 	[TASKDIAG_A_VMA_VMA_STAT] = TD_LEN_NEST,
@@ -326,7 +326,7 @@ static const int td_vma_len[TASKDIAG_A_VMA_MAX + 1] = {
 
 static const int td_vma_stat_len[TASKDIAG_A_VMA_STAT_MAX + 1] = {
 	[TASKDIAG_A_VMA_STAT_RSS ... TASKDIAG_A_VMA_STAT_MMU_PAGE_SIZE] = 8,
-	[TASKDIAG_A_VMA_STAT_THP_ELIGIBLE] = 1,
+	[TASKDIAG_A_VMA_STAT_THP_ELIGIBLE] = TD_LEN_FLAG,
 	[TASKDIAG_A_VMA_STAT_PROTECTION_KEY] = 4,
 };
 
@@ -336,7 +336,7 @@ static bool td_len_ok(const struct nlattr *nla, int want, int str_max)
 	const char *str = nla_data(nla);
 	int len = nla_len(nla);
 
-	if (want == TD_LEN_NEST)
+	if (want == TD_LEN_NEST || want == TD_LEN_STRUCT)
 		return true;
 	if (want != TD_LEN_STR)
 		return len == want;
@@ -520,6 +520,27 @@ static void td_parse_stat(struct nlattr *nest, struct td_task *t)
 		t->bad_task |= 1U << TASKDIAG_A_TASK_STAT;
 }
 
+/*
+ * A size-versioned struct attribute into dst (size bytes): a newer
+ * kernel's may be longer, with fields added at the end that this program
+ * ignores, an older one's shorter, without the fields it does not know
+ * (0 here). Shorter than its first version is malformed. Copied: the
+ * attribute may be only 4-byte aligned.
+ */
+static void td_parse_struct(const struct nlattr *nla, void *dst, size_t size,
+			    size_t size_ver0, int attr, struct td_vma *vma)
+{
+	size_t len = nla_len(nla);
+
+	memset(dst, 0, size);
+	if (len < size_ver0) {
+		vma->present &= ~(1ULL << attr);
+		vma->bad |= 1ULL << attr;
+		return;
+	}
+	memcpy(dst, nla_data(nla), len < size ? len : size);
+}
+
 static void td_parse_vma(const struct nlattr *nest, struct td_vma *vma)
 {
 	const struct nlattr *tb[TASKDIAG_A_VMA_MAX + 1] = {};
@@ -528,6 +549,14 @@ static void td_parse_vma(const struct nlattr *nest, struct td_vma *vma)
 	memset(vma, 0, sizeof(*vma));
 	td_walk_nest(nest, &td_vma_layout, vma->v, tb, &vma->present,
 		     &vma->bad);
+	if (tb[TASKDIAG_A_VMA_INFO])
+		td_parse_struct(tb[TASKDIAG_A_VMA_INFO], &vma->info,
+				sizeof(vma->info), TASKDIAG_VMA_INFO_SIZE_VER0,
+				TASKDIAG_A_VMA_INFO, vma);
+	if (tb[TASKDIAG_A_VMA_FILE])
+		td_parse_struct(tb[TASKDIAG_A_VMA_FILE], &vma->file,
+				sizeof(vma->file), TASKDIAG_VMA_FILE_SIZE_VER0,
+				TASKDIAG_A_VMA_FILE, vma);
 	if (tb[TASKDIAG_A_VMA_NAME])
 		vma->name = nla_data(tb[TASKDIAG_A_VMA_NAME]);
 	if (tb[TASKDIAG_A_VMA_VMA_STAT]) {
@@ -535,6 +564,9 @@ static void td_parse_vma(const struct nlattr *nest, struct td_vma *vma)
 			     s->v, NULL, &s->present, &s->bad);
 		if (s->bad & TD_BAD_NEST)
 			vma->bad |= 1ULL << TASKDIAG_A_VMA_VMA_STAT;
+		/* A flag: smaps's THPeligible is 1 where it is there */
+		s->v[TASKDIAG_A_VMA_STAT_THP_ELIGIBLE] =
+			!!(s->present & (1ULL << TASKDIAG_A_VMA_STAT_THP_ELIGIBLE));
 	}
 }
 
@@ -953,25 +985,35 @@ const char *td_strategy_name(unsigned int strategy)
 	return names[strategy];
 }
 
+void td_print_vma_info(FILE *f, const struct td_vma *v)
+{
+	fprintf(f, " info %llx-%llx %llx file %llx %u:%u %llu",
+		(unsigned long long)v->info.start,
+		(unsigned long long)v->info.end,
+		(unsigned long long)v->info.flags,
+		(unsigned long long)v->file.pgoff, v->file.dev_major,
+		v->file.dev_minor, (unsigned long long)v->file.inode);
+}
+
 int td_vma_maps_line(const struct td_vma *v, char *buf, size_t len)
 {
 	/* Where show_map_vma() pads the name to on 64-bit, then a space */
 	const int name_col = 72;
-	uint64_t flags = v->v[TASKDIAG_A_VMA_FLAGS];
+	uint64_t flags = v->info.flags;
 	const char *name = v->name;
 	int n;
 
 	n = snprintf(buf, len, "%08llx-%08llx %c%c%c%c %08llx %02x:%02x %llu ",
-		     (unsigned long long)v->v[TASKDIAG_A_VMA_START],
-		     (unsigned long long)v->v[TASKDIAG_A_VMA_END],
+		     (unsigned long long)v->info.start,
+		     (unsigned long long)v->info.end,
 		     flags & (1ULL << TASKDIAG_VMA_FLAG_READ) ? 'r' : '-',
 		     flags & (1ULL << TASKDIAG_VMA_FLAG_WRITE) ? 'w' : '-',
 		     flags & (1ULL << TASKDIAG_VMA_FLAG_EXEC) ? 'x' : '-',
 		     flags & (1ULL << TASKDIAG_VMA_FLAG_MAY_SHARE) ? 's' : 'p',
-		     (unsigned long long)v->v[TASKDIAG_A_VMA_PGOFF],
-		     (unsigned int)v->v[TASKDIAG_A_VMA_DEV_MAJOR],
-		     (unsigned int)v->v[TASKDIAG_A_VMA_DEV_MINOR],
-		     (unsigned long long)v->v[TASKDIAG_A_VMA_INODE]);
+		     (unsigned long long)v->file.pgoff,
+		     (unsigned int)v->file.dev_major,
+		     (unsigned int)v->file.dev_minor,
+		     (unsigned long long)v->file.inode);
 	if (v->present & (1ULL << TASKDIAG_A_VMA_NAME_TOO_LONG))
 		name = TD_NAME_TOO_LONG;
 	if (!name || n < 0)

@@ -108,8 +108,9 @@ struct td_vma_stat {
 };
 
 /*
- * One mapping. The integers are indexed by TASKDIAG_A_VMA_*. name is the
- * path column of maps (NULL if absent): it points into the received
+ * One mapping: info and file are the vma-info and vma-file structs (zeros
+ * if absent), the integers are indexed by TASKDIAG_A_VMA_* (none yet).
+ * name is the path column of maps (NULL if absent): it points into the received
  * datagram, valid during the td_vma_cb call only, except in a td_merge,
  * which keeps copies. name-too-long and vma-stat are in present.
  */
@@ -118,6 +119,8 @@ struct td_vma {
 	/* 1ULL << TASKDIAG_A_VMA_* for each attribute found, malformed */
 	uint64_t present;
 	uint64_t bad;
+	struct taskdiag_vma_info info;
+	struct taskdiag_vma_file file;
 	const char *name;
 	struct td_vma_stat stat;
 };
@@ -200,6 +203,8 @@ int td_parse_vmas(const struct td_task *t, td_vma_cb cb, void *arg);
  */
 #define TD_NAME_TOO_LONG	"(name longer than PATH_MAX)"
 int td_vma_maps_line(const struct td_vma *v, char *buf, size_t len);
+/* The fields of a vma-info struct, " info START-END ...", to f */
+void td_print_vma_info(FILE *f, const struct td_vma *v);
 /* The two-letter VmFlags code of enum taskdiag_vma_flag flag, or NULL */
 const char *td_vma_flag_code(unsigned int flag);
 /*

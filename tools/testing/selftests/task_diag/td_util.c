@@ -1599,12 +1599,7 @@ const struct proc_vma *proc_map_find(const struct proc_map *map,
 }
 
 /* The attributes of a mapping that are always there */
-#define TD_VMA_ALWAYS							\
-	((1ULL << TASKDIAG_A_VMA_START) | (1ULL << TASKDIAG_A_VMA_END) |	\
-	 (1ULL << TASKDIAG_A_VMA_PGOFF) | (1ULL << TASKDIAG_A_VMA_FLAGS) |	\
-	 (1ULL << TASKDIAG_A_VMA_DEV_MAJOR) |				\
-	 (1ULL << TASKDIAG_A_VMA_DEV_MINOR) |				\
-	 (1ULL << TASKDIAG_A_VMA_INODE))
+#define TD_VMA_ALWAYS	(1ULL << TASKDIAG_A_VMA_INFO)
 
 /* The maps column perms of the flags of a mapping */
 static void vma_perms(uint64_t flags, char perms[5])
@@ -1624,12 +1619,12 @@ static int cmp_maps_line(const struct td_vma *v, const struct proc_vma *p,
 		const char *name;
 		uint64_t nl, proc;
 	} f[] = {
-		{ "start", v->v[TASKDIAG_A_VMA_START], p->start },
-		{ "end", v->v[TASKDIAG_A_VMA_END], p->end },
-		{ "pgoff", v->v[TASKDIAG_A_VMA_PGOFF], p->pgoff },
-		{ "dev-major", v->v[TASKDIAG_A_VMA_DEV_MAJOR], p->major },
-		{ "dev-minor", v->v[TASKDIAG_A_VMA_DEV_MINOR], p->minor },
-		{ "inode", v->v[TASKDIAG_A_VMA_INODE], p->inode },
+		{ "start", v->info.start, p->start },
+		{ "end", v->info.end, p->end },
+		{ "pgoff", v->file.pgoff, p->pgoff },
+		{ "dev-major", v->file.dev_major, p->major },
+		{ "dev-minor", v->file.dev_minor, p->minor },
+		{ "inode", v->file.inode, p->inode },
 	};
 	char perms[5];
 	size_t i;
@@ -1643,6 +1638,18 @@ static int cmp_maps_line(const struct td_vma *v, const struct proc_vma *p,
 			 (unsigned long long)(TD_VMA_ALWAYS & ~v->present));
 		return 1;
 	}
+	/*
+	 * file is in the vmas of mapped files only, and every file system has
+	 * a device number other than 0:0 (anonymous ones count from 0:1),
+	 * while inode and pgoff may be 0 (the first SysV segment's inode).
+	 */
+	if (!(v->present & (1ULL << TASKDIAG_A_VMA_FILE)) !=
+	    !(p->major || p->minor)) {
+		snprintf(why, len, "file attribute %s, maps device %02x:%02x",
+			 v->present & (1ULL << TASKDIAG_A_VMA_FILE) ?
+			 "present" : "absent", p->major, p->minor);
+		return 1;
+	}
 	for (i = 0; i < ARRAY_SIZE(f); i++) {
 		if (f[i].nl != f[i].proc) {
 			snprintf(why, len, "%s: netlink %#llx, maps %#llx",
@@ -1651,7 +1658,7 @@ static int cmp_maps_line(const struct td_vma *v, const struct proc_vma *p,
 			return 1;
 		}
 	}
-	vma_perms(v->v[TASKDIAG_A_VMA_FLAGS], perms);
+	vma_perms(v->info.flags, perms);
 	if (strcmp(perms, p->perms)) {
 		snprintf(why, len, "perms of the flags %s, maps %s", perms,
 			 p->perms);
@@ -1684,7 +1691,7 @@ static int cmp_name(const struct td_vma *v, const struct proc_vma *p,
 static int cmp_flags(const struct td_vma *v, const struct proc_vma *p,
 		     char *why, size_t len)
 {
-	uint64_t flags = v->v[TASKDIAG_A_VMA_FLAGS];
+	uint64_t flags = v->info.flags;
 
 	if (p->bad_code[0]) {
 		snprintf(why, len, "smaps VmFlags code \"%s\" of no flag",
@@ -1700,11 +1707,27 @@ static int cmp_flags(const struct td_vma *v, const struct proc_vma *p,
 	return 0;
 }
 
+/* The vma-stat attributes sent even when 0 */
+#define TD_VMA_STAT_NOT_OMITTED	(1ULL << TASKDIAG_A_VMA_STAT_PROTECTION_KEY)
+
+/* The attributes of s that are there with the value 0, but those sent so */
+static uint64_t td_vma_stat_zeros_sent(const struct td_vma_stat *s)
+{
+	uint64_t zeros = 0;
+	unsigned int a;
+
+	for (a = 0; a <= TASKDIAG_A_VMA_STAT_MAX; a++)
+		if ((s->present & (1ULL << a)) && !s->v[a])
+			zeros |= 1ULL << a;
+	return zeros & ~TD_VMA_STAT_NOT_OMITTED;
+}
+
 /* The vma-stat nest against the lines of smaps, which show bytes >> 10 */
 static int cmp_vma_stat(const struct td_vma *v, const struct proc_vma *p,
 			char *why, size_t len)
 {
 	const struct td_vma_stat *s = &v->stat;
+	uint64_t zeros = td_vma_stat_zeros_sent(s);
 	uint64_t want = p->present;
 	unsigned int a;
 
@@ -1712,14 +1735,19 @@ static int cmp_vma_stat(const struct td_vma *v, const struct proc_vma *p,
 		snprintf(why, len, "no vma-stat");
 		return 1;
 	}
-	if (s->present != want) {
-		snprintf(why, len, "vma-stat attributes %#llx, smaps lines %#llx",
+	/*
+	 * Only lines smaps has, counters left out when 0, and the protection
+	 * key wherever smaps shows it, 0 included.
+	 */
+	if ((s->present & ~want) || zeros ||
+	    (want & ~s->present & TD_VMA_STAT_NOT_OMITTED)) {
+		snprintf(why, len,
+			 "vma-stat attributes %#llx (%#llx of them 0), smaps lines %#llx",
 			 (unsigned long long)s->present,
-			 (unsigned long long)want);
+			 (unsigned long long)zeros, (unsigned long long)want);
 		return 1;
 	}
-	if (p->size_kb != (v->v[TASKDIAG_A_VMA_END] -
-			   v->v[TASKDIAG_A_VMA_START]) >> 10) {
+	if (p->size_kb != (v->info.end - v->info.start) >> 10) {
 		snprintf(why, len, "smaps Size %llu kB",
 			 (unsigned long long)p->size_kb);
 		return 1;

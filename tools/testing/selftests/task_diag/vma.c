@@ -36,7 +36,6 @@
 /* vma-stat alone: it implies vma */
 #define SHOW_VMA_STAT	(1ULL << TASKDIAG_GROUP_VMA_STAT)
 #define VMA_FLAG(f)	(1ULL << TASKDIAG_VMA_FLAG_##f)
-#define VMA_V(vma, a)	((vma)->v[TASKDIAG_A_VMA_##a])
 #define VMA_STAT(vma, a) ((vma)->stat.v[TASKDIAG_A_VMA_STAT_##a])
 
 #ifndef __NR_mseal
@@ -87,7 +86,7 @@ static const struct td_vma *vma_at(const struct td_vma *v, size_t n,
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (VMA_V(&v[i], START) <= a && a < VMA_V(&v[i], END))
+		if (v[i].info.start <= a && a < v[i].info.end)
 			return &v[i];
 	return NULL;
 }
@@ -575,7 +574,7 @@ static void check_regions(struct __test_metadata *_metadata,
 			continue;
 		snprintf(name, sizeof(name), r->name ?: "", z->dir);
 		EXPECT_STREQ(name, v->name ?: "") TH_LOG("%s", r->what);
-		flags = VMA_V(v, FLAGS);
+		flags = v->info.flags;
 		EXPECT_EQ(r->flags, flags & r->flags)
 			TH_LOG("%s: flags %#llx", r->what,
 			       (unsigned long long)flags);
@@ -589,7 +588,7 @@ static void check_regions(struct __test_metadata *_metadata,
 			TH_LOG("no %s", special[i].name);
 		if (!v)
 			continue;
-		EXPECT_EQ(special[i].flags, VMA_V(v, FLAGS) & special[i].flags)
+		EXPECT_EQ(special[i].flags, v->info.flags & special[i].flags)
 			TH_LOG("%s", special[i].name);
 	}
 }
@@ -606,7 +605,7 @@ static void check_region_stats(struct __test_metadata *_metadata,
 		v = z->addr[i] ? vma_at(m->vmas, m->nvmas, z->addr[i]) : NULL;
 		if (!v)
 			continue;
-		size = VMA_V(v, END) - VMA_V(v, START);
+		size = v->info.end - v->info.start;
 		/* A region may have merged with a neighbour of its kind */
 		if (regions[i].map == z_mlock) {
 			EXPECT_EQ(size, VMA_STAT(v, LOCKED));
@@ -622,6 +621,69 @@ static void check_region_stats(struct __test_metadata *_metadata,
 		}
 		EXPECT_EQ(page_size(), VMA_STAT(v, KERNEL_PAGE_SIZE));
 		EXPECT_EQ(page_size(), VMA_STAT(v, MMU_PAGE_SIZE));
+	}
+}
+
+/* Bytes of the task messages of a reply, headers included */
+static int count_reply_bytes(const struct nlmsghdr *nlh, void *arg)
+{
+	*(size_t *)arg += NLMSG_ALIGN(nlh->nlmsg_len);
+	return 0;
+}
+
+/* Bytes of /proc/PID/FILE, read to its end; a negative errno on failure */
+static ssize_t proc_text_size(pid_t pid, const char *file)
+{
+	char path[64], buf[65536];
+	ssize_t n, size = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		size += n;
+	if (n < 0)
+		size = -errno;
+	close(fd);
+	return size;
+}
+
+/*
+ * The ABI's rule for the encoding: a reply is never larger than the text
+ * it replaces, maps for vma and smaps for vma-stat (the structs of a
+ * mapping and the counters left out when 0 see to it). pid's map must not
+ * change meanwhile.
+ */
+static void check_not_larger_than_text(struct __test_metadata *_metadata,
+				       struct td *td, pid_t pid)
+{
+	static const struct {
+		uint64_t show;
+		const char *file;
+	} groups[] = {
+		{ SHOW_VMA, "maps" },
+		{ SHOW_VMA_STAT, "smaps" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(groups); i++) {
+		struct td_req req = vma_req(true, pid, groups[i].show);
+		size_t reply = 0;
+		ssize_t text;
+		int ret;
+
+		td->raw_cb = count_reply_bytes;
+		ret = td_run(td, &req, NULL, NULL, &reply);
+		td->raw_cb = NULL;
+		ASSERT_EQ(0, ret) TD_LOG_ERR(td);
+		text = proc_text_size(pid, groups[i].file);
+		ASSERT_LT(0, text) TH_LOG("%s: %s", groups[i].file,
+					  strerror(-text));
+		EXPECT_GE((size_t)text, reply)
+			TH_LOG("%s: reply %zu bytes, text %zd", groups[i].file,
+			       reply, text);
 	}
 }
 
@@ -646,6 +708,12 @@ TEST_F_TIMEOUT(zoo, smaps, 120)
 	check_regions(_metadata, self->z, &m);
 	check_region_stats(_metadata, self->z, &m);
 	td_merge_free(&m);
+}
+
+/* Every kind of mapping: anonymous, of files, special, named */
+TEST_F_TIMEOUT(zoo, not_larger_than_text, 120)
+{
+	check_not_larger_than_text(_metadata, self->td, self->pid);
 }
 
 /* The same for a do of a small process: one message */
@@ -869,6 +937,41 @@ TEST_F_TIMEOUT(bigmap, smaps, 600)
 	td_merge_free(&m);
 }
 
+/* Many mappings of a file, split over many messages */
+TEST_F_TIMEOUT(bigmap, not_larger_than_text, 600)
+{
+	check_not_larger_than_text(_metadata, self->td, self->pid);
+}
+
+/* Anonymous mappings that cannot merge: the shortest lines of maps */
+static int setup_anon_maps(void *arg)
+{
+	size_t pg = page_size(), n = *(size_t *)arg, i;
+	char *base;
+
+	base = mmap(NULL, n * pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (base == MAP_FAILED)
+		return -1;
+	for (i = 0; i < n; i += 2)
+		if (mprotect(base + i * pg, pg, PROT_READ | PROT_WRITE))
+			return -1;
+	return 0;
+}
+
+/* The worst case of the encoding: a map of nameless anonymous mappings */
+TEST_F_TIMEOUT(vma, anon_not_larger_than_text, 300)
+{
+	size_t n = 4000;
+	int hold;
+	pid_t pid;
+
+	pid = spawn_prepared(setup_anon_maps, &n, &hold);
+	ASSERT_LT(0, pid);
+	check_not_larger_than_text(_metadata, self->td, pid);
+	close(hold);
+	kill_wait(pid);
+}
+
 /* A do cannot split: it fails and says to use a dump */
 TEST_F_TIMEOUT(bigmap, do_too_big, 300)
 {
@@ -907,7 +1010,7 @@ struct stream {
 static int stream_vma(const struct td_vma *v, void *arg)
 {
 	struct stream *s = arg;
-	uint64_t start = VMA_V(v, START), end = VMA_V(v, END);
+	uint64_t start = v->info.start, end = v->info.end;
 	bool resumed = s->new_part || s->stat;
 
 	if (v->bad || start >= end || end <= s->last_end ||
@@ -1112,7 +1215,7 @@ static void loop_bounds(struct loop_check *c, const struct looper *l)
 /* A mapping the looper may have had during the dump */
 static bool loop_had(struct loop_check *c, const struct td_vma *v)
 {
-	uint64_t start = VMA_V(v, START), end = VMA_V(v, END);
+	uint64_t start = v->info.start, end = v->info.end;
 	const struct proc_vma *p;
 
 	if (start >= c->lo && end <= c->hi)
@@ -1126,7 +1229,7 @@ static bool loop_had(struct loop_check *c, const struct td_vma *v)
 
 static bool loop_stat_sane(const struct td_vma *v)
 {
-	uint64_t size = VMA_V(v, END) - VMA_V(v, START);
+	uint64_t size = v->info.end - v->info.start;
 
 	return !v->stat.bad && VMA_STAT(v, RSS) <= size &&
 	       VMA_STAT(v, PSS) <= VMA_STAT(v, RSS);
@@ -1140,8 +1243,8 @@ static int loop_vma_ok(struct stream *s, const struct td_vma *v)
 		return 0;
 	snprintf(s->why, sizeof(s->why),
 		 "%llx-%llx %s (rss %llu, pss %llu): not one the looper had",
-		 (unsigned long long)VMA_V(v, START),
-		 (unsigned long long)VMA_V(v, END), v->name ?: "",
+		 (unsigned long long)v->info.start,
+		 (unsigned long long)v->info.end, v->name ?: "",
 		 (unsigned long long)VMA_STAT(v, RSS),
 		 (unsigned long long)VMA_STAT(v, PSS));
 	return -EPROTO;
@@ -1303,8 +1406,8 @@ static int suid_vma(const struct td_vma *v, void *arg)
 
 	if (v->name && strstr(v->name, s->path))
 		s->leaked++;
-	p = proc_map_find(s->spawner, v->v[TASKDIAG_A_VMA_START]);
-	if (!p || p->end != v->v[TASKDIAG_A_VMA_END] ||
+	p = proc_map_find(s->spawner, v->info.start);
+	if (!p || p->end != v->info.end ||
 	    strcmp(p->name ?: "", v->name ?: "")) {
 		if (!s->foreign++)
 			td_vma_maps_line(v, s->first_foreign,
