@@ -7,7 +7,7 @@
 #
 # Usage (in the guest): bench-guest.py TOOLS_DIR BENCH_HOLD OUT.json
 #   [--procs 1000,10000,50000] [--threads 5000x10] [--maps 10x10000]
-#   [--reps 5] [--reps-large 3] [--strace-max 2000]
+#   [--reps 5] [--reps-large 3] [--strace-max 2000] [--floor TD_ITER]
 import argparse
 import json
 import os
@@ -32,59 +32,90 @@ ap.add_argument("--reps-large", type=int, default=3)
 # with a few syscalls per task, are counted only in populations of at most
 # this many tasks (the dumps, with few, always).
 ap.add_argument("--strace-max", type=int, default=2000)
+# The BPF iterators' reader (harness/floor/td_iter.c): the floor rows.
+ap.add_argument("--floor")
 args = ap.parse_args()
 
 TD = f"{args.tools}/task_diag_all"
+COUNT = f"{args.tools}/td_count"
+READ = f"{args.tools}/proc_read"
 PROC = f"{args.tools}/task_proc_all"
 TS = f"{args.tools}/taskstats_all"
 
-# Method groups: the taskdiag dump first, then its baselines; all methods
-# of a group read the same data: the tasks (processes or threads) and, for
-# the memory map groups (per_mapping True), the mappings of the population.
+# Method groups: the taskdiag dump first (td_count: receives and counts the
+# messages, decodes nothing), then its baselines; all methods of a group
+# read the same data: the tasks (processes or threads) and, for the memory
+# map groups (per_mapping True), the mappings of the population. The fair
+# baseline is the minimal reader (proc_read: open, read into 64 KiB, close;
+# no parsing). Rows marked "decoded" or "tool" do more than that, on
+# either side: task_diag_all decodes every attribute with libnl, task_proc_all
+# parses the stat lines as ps does, ps and cat are what users run.
 GROUPS = {
     "base": ("processes", False, [
-        ("dump base", [TD, "all", "--quiet"]),
-        ("/proc/PID/stat (task_proc_all)", [PROC, "all", "--quiet"]),
-        ("ps ax -o pid,ppid", ["ps", "ax", "-o", "pid,ppid"]),
-        ("ps -e -o pid,ppid,pgid,sid,comm",
+        ("dump base", [COUNT, "all", "--show", "base"]),
+        ("dump base, decoded (task_diag_all)", [TD, "all", "--quiet"]),
+        ("BPF task iterator (floor)", [args.floor, "task"]),
+        ("/proc/PID/stat", [READ, "stat"]),
+        ("/proc/PID/stat, parsed (task_proc_all)", [PROC, "all", "--quiet"]),
+        ("tool: ps ax -o pid,ppid", ["ps", "ax", "-o", "pid,ppid"]),
+        ("tool: ps -e -o pid,ppid,pgid,sid,comm",
          ["ps", "-e", "-o", "pid,ppid,pgid,sid,comm"]),
     ]),
     "cred": ("processes", False, [
-        ("dump cred", [TD, "all", "--cred", "--quiet"]),
-        ("/proc/PID/status", [PROC, "all", "--read", "status"]),
+        ("dump cred", [COUNT, "all", "--show", "base,cred"]),
+        ("dump cred, decoded", [TD, "all", "--cred", "--quiet"]),
+        ("/proc/PID/status", [READ, "status"]),
     ]),
     "stat": ("processes", False, [
-        ("dump stat", [TD, "all", "--stat", "--quiet"]),
-        ("/proc/PID/stat + io", [PROC, "all", "--read", "stat,io"]),
+        ("dump stat", [COUNT, "all", "--show", "base,stat"]),
+        ("dump stat, decoded", [TD, "all", "--stat", "--quiet"]),
+        ("/proc/PID/stat + io", [READ, "stat,io"]),
         ("taskstats, one query per pid", [TS]),
     ]),
     "vma": ("processes", True, [
-        ("dump vma", [TD, "all", "--maps", "--quiet"]),
-        ("/proc/PID/maps", [PROC, "all", "--read", "maps"]),
+        ("dump vma", [COUNT, "all", "--show", "vma"]),
+        ("dump vma, decoded", [TD, "all", "--maps", "--quiet"]),
+        ("BPF task_vma iterator (floor)", [args.floor, "task_vma"]),
+        ("/proc/PID/maps", [READ, "maps"]),
+        ("tool: cat /proc/[0-9]*/maps", ["sh", "-c", "cat /proc/[0-9]*/maps"]),
     ]),
     "vma-stat": ("processes", True, [
-        ("dump vma-stat", [TD, "all", "--smaps", "--quiet"]),
-        ("/proc/PID/smaps", [PROC, "all", "--read", "smaps"]),
-        ("/proc/PID/smaps_rollup", [PROC, "all", "--read", "smaps_rollup"]),
+        ("dump vma-stat", [COUNT, "all", "--show", "vma-stat"]),
+        ("dump vma-stat, decoded", [TD, "all", "--smaps", "--quiet"]),
+        ("/proc/PID/smaps", [READ, "smaps"]),
+        ("/proc/PID/smaps_rollup", [READ, "smaps_rollup"]),
     ]),
     "thread base": ("threads", False, [
-        ("dump all-thread base", [TD, "All", "--quiet"]),
-        ("/proc/PID/task/TID/stat", [PROC, "All", "--quiet"]),
+        ("dump all-thread base", [COUNT, "All", "--show", "base"]),
+        ("dump all-thread base, decoded", [TD, "All", "--quiet"]),
+        ("/proc/PID/task/TID/stat", [READ, "stat", "--threads"]),
     ]),
     "thread vma": ("threads", False, [
-        ("dump all-thread vma", [TD, "All", "--maps", "--quiet"]),
-        ("/proc/PID/task/TID/maps", [PROC, "All", "--read", "maps"]),
+        ("dump all-thread vma", [COUNT, "All", "--show", "vma"]),
+        ("dump all-thread vma, decoded", [TD, "All", "--maps", "--quiet"]),
+        # The dump sends each process's map once (in its leader's
+        # message), as /proc/PID/maps has it: the same mappings.
+        ("/proc/PID/maps", [READ, "maps"]),
     ]),
 }
 
 # Each program started for nothing, to show what starting it costs.
 NOOPS = [
+    ("td_count one --pid 1", [COUNT, "one", "--pid", "1"]),
     ("task_diag_all one --pid 1 --quiet", [TD, "one", "--pid", "1", "--quiet"]),
+    ("td_iter load", [args.floor, "load"]),
+    ("proc_read --help", [READ, "--help"]),
     ("task_proc_all --help", [PROC, "--help"]),
     ("taskstats_all --pid 1", [TS, "--pid", "1"]),
     # (Not ps -p 1: procps reads every process whatever it selects.)
     ("ps --version", ["ps", "--version"]),
 ]
+
+# Without --floor, no floor rows.
+if not args.floor:
+    GROUPS = {g: (t, pm, [m for m in ms if m[1][0]])
+              for g, (t, pm, ms) in GROUPS.items()}
+    NOOPS = [n for n in NOOPS if n[1][0]]
 
 
 def log(msg):
@@ -162,7 +193,7 @@ def measure(name, argv, reps, count):
     r["median_ns"] = int(statistics.median(times))
     # CPU time of the run of median wall time (sampled at each tick).
     r["user_ns"], r["sys_ns"] = sorted(runs)[len(runs) // 2][1]
-    if count and os.path.basename(argv[0]) == "task_diag_all":
+    if count and os.path.basename(argv[0]) in ("task_diag_all", "td_count"):
         r["bytes"] = received
     log(f"  {name}: min {r['min_ns'] / 1e6:.1f} ms,"
         f" median {r['median_ns'] / 1e6:.1f} ms,"

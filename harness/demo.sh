@@ -60,14 +60,17 @@ compare() { # label, task_diag command, /proc command
 n=$(ls /proc | grep -c '^[0-9]')
 echo
 echo "== time to read $n processes (best of 5, ms, whole program runs)"
+echo "   task_diag: td_count, a raw netlink dump that counts the messages;"
+echo "   /proc: proc_read, open + one read() per file + close, no parsing"
 printf '%-18s %12s %12s %9s   %s\n' "what" "task_diag" "/proc" "ratio" \
 	"the /proc way"
-td=$tools/task_diag_all
-proc=$tools/task_proc_all
-compare "pid, ppid, ..." "$td all --quiet" "$proc all --quiet"
-compare "same, ps" "$td all --quiet" "ps ax -o pid,ppid"
-compare "cred + stat" "$td all --cred --stat --quiet" \
-	"$proc all --read status,stat"
-compare "memory maps" "$td all --maps --quiet" "$proc all --read maps"
-compare "smaps" "$td all --smaps --quiet" "$proc all --read smaps"
+td=$tools/td_count
+proc=$tools/proc_read
+compare "pid, ppid, ..." "$td all --show base" "$proc stat"
+compare "cred + stat" "$td all --show base,cred,stat" "$proc status,stat,io"
+compare "memory maps" "$td all --show vma" "$proc maps"
+compare "smaps" "$td all --show vma-stat" "$proc smaps"
+echo "== what tools do (decoding, parsing, printing): not a baseline"
+compare "ps ax -o pid,ppid" "$tools/task_diag_all all --quiet" \
+	"ps ax -o pid,ppid"
 echo "(make bench measures each group at several populations, with syscalls)"
