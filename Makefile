@@ -6,8 +6,8 @@ H := harness
 export BUILD ?= $(CURDIR)/build
 
 .PHONY: all run check deps tree kernel-debug kernel-production regen \
-	refresh-patch checkpatch bench series series-check fuzz stress clean \
-	distclean help
+	refresh-patch checkpatch bench profile series series-check fuzz stress \
+	clean distclean help
 
 all: help
 
@@ -16,6 +16,8 @@ help:
 	@echo "make check      build the debug kernel, boot it, run the kselftests and checks"
 	@echo "make bench      build the production kernel, time task_diag against /proc, ps"
 	@echo "                and taskstats for 1,000 to 50,000 tasks (table in build/bench)"
+	@echo "make profile    perf profiles of the dumps, the BPF iterators and the /proc"
+	@echo "                readers of 10,000 processes (build/profile)"
 	@echo "make deps       install missing Debian packages"
 	@echo "make tree       assemble build/linux (upstream + new files + patches)"
 	@echo "make regen      regenerate uapi/kernel files from the YNL spec"
@@ -52,6 +54,10 @@ run: kernel-production
 bench: kernel-production
 	@$(H)/build-selftests.sh production
 	@$(H)/bench.sh
+
+profile: kernel-production
+	@$(H)/build-selftests.sh production
+	@$(H)/profile.sh
 
 check: kernel-debug
 	@$(H)/build-selftests.sh debug

@@ -15,9 +15,7 @@ set -eu
 out=$BUILD/bench
 vm=$BUILD/vm/bench
 mkdir -p "$out"
-# The population holder, static: 50,000 copies of it must fork fast and
-# cost the guest little memory.
-gcc -O2 -Wall -static -pthread -o "$out/bench-hold" "$top/harness/bench-hold.c"
+"$top/harness/bench-tools.sh"
 
 echo "  VM      production kernel: make bench (output in $vm)"
 start=$(date +%s)
@@ -25,7 +23,7 @@ start=$(date +%s)
 "$top/harness/vm-run.sh" --timeout 1200 --mem 8G --smp 1 \
 	"$BUILD/obj-production/arch/x86/boot/bzImage" "$vm" -- \
 	python3 "$top/harness/bench-guest.py" "$BUILD/kselftest/task_diag" \
-	"$out/bench-hold" /run/vm/bench.json \
+	"$out/bench-hold" /run/vm/bench.json --floor "$out/td_iter" \
 	--procs="${BENCH_PROCS-1000,10000,50000}" \
 	--threads="${BENCH_THREADS-5000x10}" --maps="${BENCH_MAPS-10x10000}" \
 	--reps="${BENCH_REPS:-5}" --reps-large="${BENCH_REPS_LARGE:-3}"

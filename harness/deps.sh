@@ -14,9 +14,11 @@ packages=(
 	perl			# checkpatch.pl
 	qemu-system-x86 busybox-static	# the test VM
 	libnl-3-dev libnl-genl-3-dev libcap-dev pkg-config	# selftests
-	procps strace		# used inside the guest
+	procps strace linux-perf	# used inside the guest (perf: make profile)
 	rsync			# kselftest install
 	gnuplot-nox		# make bench: the plot
+	dwarves			# pahole: the production kernel's BTF
+	clang bpftool libbpf-dev zlib1g-dev	# make bench: the BPF floor
 	git sparse python3-docutils	# make series, make series-check
 )
 
