@@ -61,7 +61,7 @@ n=$(ls /proc | grep -c '^[0-9]')
 echo
 echo "== time to read $n processes (best of 5, ms, whole program runs)"
 echo "   task_diag: td_count, a raw netlink dump that counts the messages;"
-echo "   /proc: proc_read, open + one read() per file + close, no parsing"
+echo "   /proc: proc_read, open, read into 64 KiB, close per file, no parsing"
 printf '%-18s %12s %12s %9s   %s\n' "what" "task_diag" "/proc" "ratio" \
 	"the /proc way"
 td=$tools/td_count
