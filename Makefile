@@ -5,8 +5,8 @@
 H := harness
 export BUILD ?= $(CURDIR)/build
 
-.PHONY: all run check deps tree kernel-debug kernel-production regen \
-	refresh-patch checkpatch bench profile series series-check fuzz stress \
+.PHONY: all run check deps tree kernel-debug kernel-production kernel-bench \
+	regen refresh-patch checkpatch bench profile series series-check fuzz stress \
 	clean distclean help
 
 all: help
@@ -47,16 +47,20 @@ kernel-debug: tree
 kernel-production: tree
 	@$(H)/build-kernel.sh production
 
+# The production kernel with BPF and BTF, for make bench's floor
+kernel-bench: tree
+	@$(H)/build-kernel.sh bench
+
 run: kernel-production
 	@$(H)/build-selftests.sh production
 	@$(H)/run.sh
 
-bench: kernel-production
-	@$(H)/build-selftests.sh production
+bench: kernel-bench
+	@$(H)/build-selftests.sh bench
 	@$(H)/bench.sh
 
-profile: kernel-production
-	@$(H)/build-selftests.sh production
+profile: kernel-bench
+	@$(H)/build-selftests.sh bench
 	@$(H)/profile.sh
 
 check: kernel-debug

@@ -3,7 +3,7 @@
 # selftests' tools, built into $BUILD/bench: the population holder and the
 # floor's BPF iterators with their reader.
 #
-# Usage: harness/bench-tools.sh (after the production kernel is built)
+# Usage: harness/bench-tools.sh (after the bench kernel is built)
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -15,10 +15,10 @@ mkdir -p "$out"
 # cost the guest little memory.
 gcc -O2 -Wall -static -pthread -o "$out/bench-hold" "$top/harness/bench-hold.c"
 # The floor (harness/floor): the BPF task and task_vma iterators, compiled
-# against the production kernel's BTF, and their reader.
+# against the bench kernel's BTF, and their reader.
 floor=$out/floor
 mkdir -p "$floor"
-bpftool btf dump file "$BUILD/obj-production/vmlinux" format c >"$floor/vmlinux.h"
+bpftool btf dump file "$BUILD/obj-bench/vmlinux" format c >"$floor/vmlinux.h"
 clang -O2 -g -Wall -target bpf -I"$floor" -c "$top/harness/floor/td_iter.bpf.c" \
 	-o "$floor/td_iter.bpf.o"
 bpftool gen skeleton "$floor/td_iter.bpf.o" name td_iter_bpf >"$floor/td_iter.skel.h"

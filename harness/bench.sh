@@ -1,8 +1,9 @@
 #!/bin/bash
-# make bench, after the production kernel and the tools are built: boot
-# the production kernel once, create each task population in it and time
-# every method of reading it (harness/bench-guest.py), then write the table
-# and the plot to $BUILD/bench (harness/bench-report.py) and print the table.
+# make bench, after the bench kernel (the production kernel with BPF and
+# BTF) and the tools are built: boot it once, create each task population
+# in it and time every method of reading it (harness/bench-guest.py),
+# then write the table and the plot to $BUILD/bench
+# (harness/bench-report.py) and print the table.
 #
 # Usage: harness/bench.sh
 # The populations can be changed (e.g. for a quick try) with
@@ -17,11 +18,11 @@ vm=$BUILD/vm/bench
 mkdir -p "$out"
 "$top/harness/bench-tools.sh"
 
-echo "  VM      production kernel: make bench (output in $vm)"
+echo "  VM      bench kernel: make bench (output in $vm)"
 start=$(date +%s)
 # 8 GiB: 50,000 processes take about 3 GiB of kernel memory and page tables.
 "$top/harness/vm-run.sh" --timeout 1200 --mem 8G --smp 1 \
-	"$BUILD/obj-production/arch/x86/boot/bzImage" "$vm" -- \
+	"$BUILD/obj-bench/arch/x86/boot/bzImage" "$vm" -- \
 	python3 "$top/harness/bench-guest.py" "$BUILD/kselftest/task_diag" \
 	"$out/bench-hold" /run/vm/bench.json --floor "$out/td_iter" \
 	--procs="${BENCH_PROCS-1000,10000,50000}" \

@@ -1,5 +1,5 @@
 #!/bin/bash
-# make profile: where a dump's time goes. Boots the production kernel,
+# make profile: where a dump's time goes. Boots the bench kernel,
 # holds a population (10,000 processes by default), records each group's
 # dump with perf (cpu-clock samples: TCG has no hardware counters) and
 # writes the kernel functions that take 1% or more of it, self time, to
@@ -17,7 +17,7 @@ bench=$BUILD/bench
 "$top/harness/bench-tools.sh"
 mkdir -p "$out"
 "$top/harness/vm-run.sh" --timeout 900 --mem 4G --smp 1 \
-	"$BUILD/obj-production/arch/x86/boot/bzImage" "$vm" -- \
+	"$BUILD/obj-bench/arch/x86/boot/bzImage" "$vm" -- \
 	"$top/harness/profile-guest.sh" "$BUILD/kselftest/task_diag" \
 	"$bench/bench-hold" "$bench/td_iter" "${PROFILE_PROCS:-10000}" /run/vm
 cp "$vm"/share/*.txt "$out/"

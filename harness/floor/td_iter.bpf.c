@@ -6,10 +6,9 @@
  * them). The dumps do the same walk plus their access checks, pid
  * namespace translation and netlink framing; the difference is what the
  * series costs beyond the walk. The floor does a little less than the
- * fields need, which makes it lower, never higher: no pid-ino, raw
- * vm_flags and task state, global pids (make bench runs in the initial
- * pid namespace, where they are the same), no [heap]/[stack]/[anon:]
- * names, and a file's path within its mount rather than from a root.
+ * fields need: no pid-ino, raw vm_flags and task state, global pids
+ * (make bench runs in the initial pid namespace, where they are the
+ * same), no [heap]/[stack]/[anon:] names, paths of at most 255 bytes.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -18,13 +17,15 @@
 char LICENSE[] SEC("license") = "GPL";
 
 /*
- * A mapping's record and its name, too big for the BPF stack. The name
- * is read a component at a time, each into room for the longest: twice
- * the longest name, of which at most TD_ITER_NAME_MAX - 1 bytes are sent.
+ * A mapping's record and its name, too big for the BPF stack, and the
+ * file whose path the name is: consecutive mappings of one file (a
+ * library's text, data, ...) reuse it, as the dump's name cache does.
  */
 struct vma_record {
 	struct td_iter_vma vma;
-	char name[2 * TD_ITER_NAME_MAX];
+	char name[TD_ITER_NAME_MAX];
+	struct file *named;
+	long name_len;
 };
 
 struct {
@@ -33,39 +34,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct vma_record);
 } vma_records SEC(".maps");
-
-/* Deepest path of a mapped file that the floor names in full */
-#define TD_ITER_DEPTH	16
-
-/*
- * The path of a mapped file, within its mount. bpf_d_path() does not take
- * a mapping's file (not a trusted pointer to the verifier), so walk the
- * dentries: one read per component, as d_path() does, though leaf first
- * ("libc.so.6/lib/usr/"): the same bytes, not prepended into a page.
- */
-static long file_name(struct file *file, char *name)
-{
-	struct dentry *dentry = file->f_path.dentry;
-	long len = 0;
-	int i;
-
-	for (i = 0; i < TD_ITER_DEPTH; i++) {
-		struct dentry *parent = dentry->d_parent;
-		long n;
-
-		if (parent == dentry)
-			break;
-		n = bpf_probe_read_kernel_str(name + (len & (TD_ITER_NAME_MAX - 1)),
-					      TD_ITER_NAME_MAX,
-					      dentry->d_name.name);
-		if (n <= 0 || len + n >= TD_ITER_NAME_MAX)
-			break;
-		len += n;
-		name[(len - 1) & (TD_ITER_NAME_MAX - 1)] = '/';
-		dentry = parent;
-	}
-	return len;
-}
 
 /* The number of a pid in the initial namespace, where make bench runs */
 static __u32 pid_nr(struct pid *pid)
@@ -113,6 +81,9 @@ int dump_vma(struct bpf_iter__task_vma *ctx)
 	rec->vma.start = vma->vm_start;
 	rec->vma.end = vma->vm_end;
 	rec->vma.flags = vma->vm_flags;
+	/* The cache is of one task's map, as the dump's */
+	if (rec->vma.pid != task->tgid)
+		rec->named = NULL;
 	rec->vma.pid = task->tgid;
 	rec->vma.pgoff = 0;
 	rec->vma.inode = 0;
@@ -122,7 +93,13 @@ int dump_vma(struct bpf_iter__task_vma *ctx)
 		rec->vma.pgoff = vma->vm_pgoff << 12;
 		rec->vma.inode = file->f_inode->i_ino;
 		rec->vma.dev = file->f_inode->i_sb->s_dev;
-		len = file_name(file, rec->name);
+		if (file != rec->named) {
+			/* (The helper's prototype lacks the const of f_path.) */
+			rec->name_len = bpf_d_path((struct path *)&file->f_path,
+						   rec->name, sizeof(rec->name));
+			rec->named = file;
+		}
+		len = rec->name_len > 0 ? rec->name_len : 0;
 	}
 	rec->vma.name_len = len & (TD_ITER_NAME_MAX - 1);
 	bpf_seq_write(ctx->meta->seq, rec,

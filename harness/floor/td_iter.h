@@ -23,7 +23,7 @@ struct td_iter_task {
 };
 
 /*
- * Followed by name_len bytes of the file's path within its mount, leaf first
+ * Followed by name_len bytes of the file's path, its NUL included
  * (0 if anonymous)
  */
 struct td_iter_vma {
