@@ -14,8 +14,9 @@ all: help
 help:
 	@echo "make run        build the production kernel, boot it, show task_diag at work"
 	@echo "make check      build the debug kernel, boot it, run the kselftests and checks"
-	@echo "make bench      build the production kernel, time task_diag against /proc, ps"
-	@echo "                and taskstats for 1,000 to 50,000 tasks (table in build/bench)"
+	@echo "make bench      build the bench kernel (production + BPF, BTF), time task_diag"
+	@echo "                against /proc, the BPF iterators, ps and taskstats for 1,000"
+	@echo "                to 50,000 tasks (table in build/bench)"
 	@echo "make profile    perf profiles of the dumps, the BPF iterators and the /proc"
 	@echo "                readers of 10,000 processes (build/profile)"
 	@echo "make deps       install missing Debian packages"

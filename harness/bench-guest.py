@@ -184,9 +184,14 @@ def measure(name, argv, reps, count):
             r["bytes"] = int(m.group(2))
     # Without strace, the first run is a timed one.
     runs = [] if count else [(t, cpu)]
+    # td_iter also times its walk alone, without loading its programs.
+    walks = [] if count else re.findall(r"walk (\d+) ns", err)
     for _ in range(reps - len(runs)):
-        t, _, _, cpu = run(argv)
+        t, _, e, cpu = run(argv)
         runs.append((t, cpu))
+        walks += re.findall(r"walk (\d+) ns", e)
+    if walks:
+        r["walk_median_ns"] = int(statistics.median(int(w) for w in walks))
     times = [t for t, _ in runs]
     r["times_ns"] = times
     r["min_ns"] = min(times)

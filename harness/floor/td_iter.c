@@ -8,11 +8,14 @@
  *   task: one record per process; task_vma: one per mapping;
  *   load: load and attach only (the program's start, for make bench's
  *   no-op row).
- * Prints "N tasks, B bytes" to stderr (N: processes, for both iterators).
+ * Prints "N tasks, B bytes, walk T ns" to stderr (N: processes, for both
+ * iterators; T: from creating the iterator to its end, the programs being
+ * loaded and attached before).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -64,7 +67,8 @@ static int read_iter(int fd, int vmas, unsigned long *tasks,
 
 int main(int argc, char **argv)
 {
-	unsigned long long bytes = 0;
+	unsigned long long bytes = 0, walk_ns = 0;
+	struct timespec t0, t1;
 	unsigned long tasks = 0;
 	struct bpf_program *prog;
 	struct td_iter_bpf *skel;
@@ -87,12 +91,16 @@ int main(int argc, char **argv)
 	link = bpf_program__attach_iter(prog, NULL);
 	err = link ? 0 : -errno;
 	if (!err && strcmp(argv[1], "load")) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		fd = bpf_iter_create(bpf_link__fd(link));
 		err = fd < 0 ? -errno :
 			read_iter(fd, prog == skel->progs.dump_vma, &tasks,
 				  &bytes);
 		if (fd >= 0)
 			close(fd);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		walk_ns = (t1.tv_sec - t0.tv_sec) * 1000000000ULL +
+			  t1.tv_nsec - t0.tv_nsec;
 	}
 	bpf_link__destroy(link);
 	td_iter_bpf__destroy(skel);
@@ -100,6 +108,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "td_iter: %s\n", strerror(-err));
 		return 1;
 	}
-	fprintf(stderr, "%lu tasks, %llu bytes\n", tasks, bytes);
+	fprintf(stderr, "%lu tasks, %llu bytes, walk %llu ns\n", tasks, bytes,
+		walk_ns);
 	return 0;
 }
