@@ -3,7 +3,7 @@
 # tools) against a flavour's uapi headers and install them with the
 # kselftest runner in build/kselftest.
 #
-production$|production
+# Usage: harness/build-selftests.sh debug|production|bench
 set -eu
 . "$(dirname "$0")/lib.sh"
 
