@@ -107,18 +107,39 @@ struct taskdiag_request {
 	struct path proc;
 };
 
+/**
+ * struct taskdiag_task_id - who a message is about, read with the task
+ * @pid: id of the task in the request's namespace, as its iterator found it
+ * @tgid: id of its thread group there
+ * @ino: inode number (struct pid::ino, never reused) of the struct pid at
+ *	@pid, never of the other id a task passes through in de_thread()
+ * @listed_only: the requester's /proc lists the task but shows nothing of
+ *	it (hidepid=noaccess): the message carries its ids only
+ *
+ * The iterator reads the ids in the RCU section in which it finds the task
+ * at its pid, so that they are of one moment, and a task reaped while its
+ * message is being filled still closes its parts under its own name.
+ */
+struct taskdiag_task_id {
+	u32 pid;
+	u32 tgid;
+	u64 ino;
+	bool listed_only;
+};
+
 /*
  * Iterators, one per strategy. Each returns, with a reference held, the
- * task of the request's set with the smallest id >= *@nr, and sets *@nr to
- * that id; NULL when there is none. Ids are pids for processes and tids
- * for threads, numbers in the request's namespace.
+ * task of the request's set with the smallest id >= @id->pid, and fills
+ * @id with its ids (but @id->listed_only); NULL when there is none. Ids
+ * are pids for processes and tids for threads, numbers in the request's
+ * namespace.
  *
  * All but "one" walk the namespace's pid map in id order and keep the
  * tasks of their set: a dump costs O(tasks in the namespace), whatever
  * the shape of the set, and holds no lock but RCU.
  */
 typedef struct task_struct *(taskdiag_iter_t)(const struct taskdiag_request *req,
-					      u32 *nr);
+					      struct taskdiag_task_id *id);
 typedef bool (taskdiag_match_t)(const struct taskdiag_request *req,
 				struct task_struct *task);
 
@@ -132,30 +153,49 @@ typedef bool (taskdiag_match_t)(const struct taskdiag_request *req,
 #define TASKDIAG_PIDS_PER_RCU	256
 
 /*
- * The task with the smallest id >= *nr attached to a pid of the namespace
- * as @type (as PIDTYPE_TGID only if it leads its thread group) that
- * @match, if given, accepts.
+ * The ids of @task, attached to @pid, which is @nr in the namespace, as
+ * @type; false if it is being reaped (its thread group id is gone).
+ * Called under RCU. The thread group id of a process found as the leader
+ * of its group is @nr: that saves a lookup per task of a dump.
+ */
+static bool taskdiag_read_id(const struct taskdiag_request *req,
+			     struct task_struct *task, struct pid *pid, u32 nr,
+			     enum pid_type type, struct taskdiag_task_id *id)
+{
+	id->pid = nr;
+	id->tgid = type == PIDTYPE_TGID ? nr : task_tgid_nr_ns(task, req->ns);
+	id->ino = pid->ino;
+	return id->tgid;
+}
+
+/*
+ * The task with the smallest id >= id->pid attached to a pid of the
+ * namespace as @type (as PIDTYPE_TGID only if it leads its thread group)
+ * that @match, if given, accepts.
  */
 static struct task_struct *taskdiag_next_by_pid(const struct taskdiag_request *req,
-						u32 *nr, enum pid_type type,
+						struct taskdiag_task_id *id,
+						enum pid_type type,
 						taskdiag_match_t *match)
 {
 	struct task_struct *task = NULL;
 	unsigned int batch = 0;
+	u32 nr = id->pid;
 	struct pid *pid;
 
 	rcu_read_lock();
-	while ((pid = find_ge_pid(*nr, req->ns))) {
-		*nr = pid_nr_ns(pid, req->ns);
+	while ((pid = find_ge_pid(nr, req->ns))) {
+		nr = pid_nr_ns(pid, req->ns);
 		task = pid_task(pid, type);
-		if (task && (!match || match(req, task))) {
+		if (task && (!match || match(req, task)) &&
+		    taskdiag_read_id(req, task, pid, nr, type, id)) {
 			get_task_struct(task);
 			break;
 		}
 		task = NULL;
-		(*nr)++;
+		nr++;
 		if (++batch == TASKDIAG_PIDS_PER_RCU) {
-			/* The cursor is *nr: nothing to revalidate. */
+			/* The cursor is nr: nothing to revalidate. */
 			rcu_read_unlock();
 			cond_resched();
 			rcu_read_lock();
@@ -167,16 +207,16 @@ static struct task_struct *taskdiag_next_by_pid(const struct taskdiag_request *r
 }
 
 static struct task_struct *taskdiag_next_process(const struct taskdiag_request *req,
-						 u32 *nr)
+						 struct taskdiag_task_id *id)
 {
-	return taskdiag_next_by_pid(req, nr, PIDTYPE_TGID, NULL);
+	return taskdiag_next_by_pid(req, id, PIDTYPE_TGID, NULL);
 }
 
 /* Threads in tid order over the whole namespace, not grouped by process. */
 static struct task_struct *taskdiag_next_any_thread(const struct taskdiag_request *req,
-						    u32 *nr)
+						    struct taskdiag_task_id *id)
 {
-	return taskdiag_next_by_pid(req, nr, PIDTYPE_PID, NULL);
+	return taskdiag_next_by_pid(req, id, PIDTYPE_PID, NULL);
 }
 
 static bool taskdiag_is_target_thread(const struct taskdiag_request *req,
@@ -186,9 +226,9 @@ static bool taskdiag_is_target_thread(const struct taskdiag_request *req,
 }
 
 static struct task_struct *taskdiag_next_thread(const struct taskdiag_request *req,
-						u32 *nr)
+						struct taskdiag_task_id *id)
 {
-	return taskdiag_next_by_pid(req, nr, PIDTYPE_PID,
+	return taskdiag_next_by_pid(req, id, PIDTYPE_PID,
 				    taskdiag_is_target_thread);
 }
 
@@ -203,28 +243,26 @@ static bool taskdiag_is_target_child(const struct taskdiag_request *req,
 }
 
 static struct task_struct *taskdiag_next_child(const struct taskdiag_request *req,
-					       u32 *nr)
+					       struct taskdiag_task_id *id)
 {
-	return taskdiag_next_by_pid(req, nr, PIDTYPE_TGID,
+	return taskdiag_next_by_pid(req, id, PIDTYPE_TGID,
 				    taskdiag_is_target_child);
 }
 
 static struct task_struct *taskdiag_next_one(const struct taskdiag_request *req,
-					     u32 *nr)
+					     struct taskdiag_task_id *id)
 {
 	struct task_struct *leader;
-	u32 id = 0;
+	u32 nr;
 
 	rcu_read_lock();
 	leader = pid_task(req->target, PIDTYPE_TGID);
-	if (leader)
-		id = task_tgid_nr_ns(leader, req->ns);
-	if (id && id >= *nr) {
+	nr = pid_nr_ns(req->target, req->ns);
+	if (leader && nr >= id->pid &&
+	    taskdiag_read_id(req, leader, req->target, nr, PIDTYPE_TGID, id))
 		get_task_struct(leader);
-		*nr = id;
-	} else {
+	else
 		leader = NULL;
-	}
 	rcu_read_unlock();
 	return leader;
 }
@@ -284,24 +322,6 @@ struct taskdiag_cursor {
 	u32 group;
 	u64 pos;
 	u64 exec_id;
-};
-
-/**
- * struct taskdiag_task_id - who a message is about, read before its fill
- * @pid: id of the task in the request's namespace, as its iterator found it
- * @tgid: id of its thread group there
- * @ino: its pid's inode number (struct pid::ino), never reused
- * @listed_only: the requester's /proc lists the task but shows nothing of
- *	it (hidepid=noaccess): the message carries its ids only
- *
- * Read before the data, so that a task reaped while its message is being
- * filled still closes its parts under its own name.
- */
-struct taskdiag_task_id {
-	u32 pid;
-	u32 tgid;
-	u64 ino;
-	bool listed_only;
 };
 
 /**
@@ -1461,33 +1481,15 @@ taskdiag_visibility(const struct taskdiag_request *req, struct task_struct *task
 }
 
 /*
- * The ids of @task, which an iterator found at @nr: 0, or -ESRCH if the
- * requester's /proc hides it, or -EAGAIN if it is no longer the task at
- * @nr: reaped since, or, if it led its group, replaced by the thread that
- * took its place in de_thread(). Then look again at @nr, or the process
- * would be missed. The pid inode is that of the struct pid at @nr, never
- * of the other id a task passes through in de_thread().
+ * Whether the requester's /proc shows @task: 0, or -ESRCH if it hides it;
+ * @id->listed_only if it lists it but shows nothing of it.
  */
-static int taskdiag_task_id(struct task_struct *task,
-			    const struct taskdiag_request *req, u32 nr,
-			    struct taskdiag_task_id *id)
+static int taskdiag_check_visible(const struct taskdiag_request *req,
+				  struct task_struct *task,
+				  struct taskdiag_task_id *id)
 {
-	enum pid_type type = taskdiag_per_thread(req) ? PIDTYPE_PID :
-							PIDTYPE_TGID;
-	enum proc_pid_visibility vis;
-	struct pid *pid;
+	enum proc_pid_visibility vis = taskdiag_visibility(req, task);
 
-	id->pid = nr;
-	id->ino = 0;
-	rcu_read_lock();
-	pid = find_pid_ns(nr, req->ns);
-	if (pid && pid_task(pid, type) == task)
-		id->ino = pid->ino;
-	rcu_read_unlock();
-	id->tgid = task_tgid_nr_ns(task, req->ns);
-	if (!id->ino || !id->tgid)
-		return -EAGAIN;
-	vis = taskdiag_visibility(req, task);
 	id->listed_only = vis == PROC_PID_LISTED;
 	return vis == PROC_PID_HIDDEN ? -ESRCH : 0;
 }
@@ -1730,29 +1732,28 @@ static int taskdiag_do_reply(struct sk_buff **msgp, unsigned int size,
 /* The reply about @task, in the first of taskdiag_do_sizes that holds it. */
 static int taskdiag_do_task(struct sk_buff **msgp,
 			    const struct taskdiag_request *req,
-			    struct task_struct *task, u32 nr,
-			    struct genl_info *info)
+			    struct task_struct *task,
+			    struct taskdiag_task_id *id, struct genl_info *info)
 {
-	struct taskdiag_task_id id;
 	unsigned int i;
 	int err;
 
-	err = taskdiag_task_id(task, req, nr, &id);
+	err = taskdiag_check_visible(req, task, id);
 	if (err)
 		return err;
 	err = -EMSGSIZE;
 	for (i = 0; err == -EMSGSIZE && i < ARRAY_SIZE(taskdiag_do_sizes); i++)
 		err = taskdiag_do_reply(msgp, taskdiag_do_sizes[i], req, task,
-					&id, info);
+					id, info);
 	return err;
 }
 
 int taskdiag_nl_task_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct taskdiag_task_id id = {};
 	struct taskdiag_request req = {};
 	struct task_struct *task;
 	struct sk_buff *msg;
-	u32 nr;
 	int err;
 
 	err = taskdiag_request_init(&req, skb, info,
@@ -1760,19 +1761,13 @@ int taskdiag_nl_task_get_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		goto out;
 
-	do {
-		err = -ESRCH;
-		nr = 0;
-		task = taskdiag_next_one(&req, &nr);
-		if (!task)
-			break;
-		err = taskdiag_do_task(&msg, &req, task, nr, info);
+	err = -ESRCH;
+	task = taskdiag_next_one(&req, &id);
+	if (task) {
+		err = taskdiag_do_task(&msg, &req, task, &id, info);
 		put_task_struct(task);
-		if (err == -EAGAIN && fatal_signal_pending(current))
-			err = -EINTR;
-		cond_resched();
-	} while (err == -EAGAIN);
-	/* The process found when the request was parsed has gone since. */
+	}
+/* The process found when the request was parsed has gone since. */
 	if (err == -ESRCH)
 		GENL_SET_ERR_MSG(info, "no such process in the pid namespace");
 	if (err == -EMSGSIZE)
@@ -1859,44 +1854,32 @@ static int taskdiag_end_split(struct sk_buff *skb, struct netlink_callback *cb,
 
 /*
  * The next task of the set and its ids (in @id, with the error of
- * taskdiag_task_id() in @id_err), NULL at the end of the set, or
- * ERR_PTR(-EINTR). A task that is no longer the one at its id is looked
- * up again: each time, the task at that id changed in between.
+ * taskdiag_check_visible() in @vis_err), or NULL at the end of the set.
  */
 static struct task_struct *taskdiag_dump_next(struct taskdiag_dump_ctx *ctx,
 					      struct taskdiag_task_id *id,
-					      int *id_err)
+					      int *vis_err)
 {
-	taskdiag_iter_t *next = taskdiag_iters[ctx->req->strategy];
 	struct task_struct *task;
-	u32 nr;
 
-	for (;;) {
-		nr = ctx->next_nr;
-		task = next(ctx->req, &nr);
-		if (!task)
-			return NULL;
-		*id_err = taskdiag_task_id(task, ctx->req, nr, id);
-		if (*id_err != -EAGAIN)
-			return task;
-		put_task_struct(task);
-		if (fatal_signal_pending(current))
-			return ERR_PTR(-EINTR);
-		cond_resched();
-	}
+	id->pid = ctx->next_nr;
+	task = taskdiag_iters[ctx->req->strategy](ctx->req, id);
+	if (task)
+		*vis_err = taskdiag_check_visible(ctx->req, task, id);
+	return task;
 }
 
 /*
- * One task, or its next part, unless taskdiag_task_id() failed with
- * @id_err; moves the dump's state past what went out.
+ * One task, or its next part, unless taskdiag_check_visible() failed
+ * with @vis_err; moves the dump's state past what went out.
  */
 static int taskdiag_dump_task(struct sk_buff *skb, struct netlink_callback *cb,
 			      struct taskdiag_dump_ctx *ctx,
 			      struct task_struct *task,
-			      const struct taskdiag_task_id *id, int id_err)
+			      const struct taskdiag_task_id *id, int vis_err)
 {
 	struct taskdiag_cursor start = ctx->cur;
-	int err = id_err;
+	int err = vis_err;
 
 	if (!err)
 		err = taskdiag_fill_task(skb, ctx->req, task, id, &ctx->cur,
@@ -1927,12 +1910,10 @@ int taskdiag_nl_task_get_dumpit(struct sk_buff *skb,
 	struct taskdiag_dump_ctx *ctx = (void *)cb->ctx;
 	struct taskdiag_task_id id;
 	struct task_struct *task;
-	int err = 0, id_err;
+	int err = 0, vis_err;
 
 	do {
-		task = taskdiag_dump_next(ctx, &id, &id_err);
-		if (IS_ERR(task))
-			return PTR_ERR(task);
+		task = taskdiag_dump_next(ctx, &id, &vis_err);
 		/* A task split over messages may have ended in between. */
 		if (ctx->split_ino &&
 		    (!task || id.pid != ctx->next_nr ||
@@ -1944,7 +1925,7 @@ int taskdiag_nl_task_get_dumpit(struct sk_buff *skb,
 		if (!task)
 			break;
 		ctx->next_nr = id.pid;
-		err = taskdiag_dump_task(skb, cb, ctx, task, &id, id_err);
+		err = taskdiag_dump_task(skb, cb, ctx, task, &id, vis_err);
 		put_task_struct(task);
 		task = NULL;
 		if (!err && fatal_signal_pending(current))
