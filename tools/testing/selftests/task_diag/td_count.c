@@ -8,9 +8,13 @@
  * is the separate "decoded" row.
  *
  * Usage: td_count all|All|children|threads|one [--pid PID] [--show GROUPS]
+ *		   [--buf BYTES]
  *   GROUPS: comma-separated names of enum group (default base)
- * Prints "N tasks, B bytes" to stderr, N being the number of messages (a
- * task split over several counts several times). Static, no library.
+ *   BYTES: the size of every receive, 8192 to 65536 (default 65536)
+ * Prints "N tasks, B bytes, walk T ns" to stderr, N being the number of
+ * messages (a task split over several counts several times), T the time
+ * from sending the request to the end of the dump, without the program's
+ * start (the socket and the family's id). Static, no library.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -18,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <linux/genetlink.h>
@@ -25,6 +30,12 @@
 #include <linux/taskdiag.h>
 
 #define BUF_SIZE	65536
+/*
+ * The kernel sizes each part of a dump to the largest receive it has seen
+ * on the socket, at least a page (5 KiB with vma): every receive, the
+ * family's lookup's included, must hold that much, or a part is cut.
+ */
+#define MIN_BUF_SIZE	8192
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static const char * const strategy_names[] = {
@@ -96,7 +107,7 @@ static int message_error(const struct nlmsghdr *nlh)
 }
 
 /* The family's id, asked of the generic netlink controller. */
-static int resolve_family(int fd)
+static int resolve_family(int fd, size_t size)
 {
 	struct request req = {
 		.nlh.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN),
@@ -113,7 +124,7 @@ static int resolve_family(int fd)
 		 sizeof(TASKDIAG_FAMILY_NAME));
 	if (send_request(fd, &req))
 		return -1;
-	len = recv(fd, buf.bytes, sizeof(buf), 0);
+	len = recv(fd, buf.bytes, size, 0);
 	nlh = &buf.first;
 	if (len < 0 || !NLMSG_OK(nlh, len) || message_error(nlh)) {
 		fprintf(stderr, "td_count: no taskdiag family\n");
@@ -133,14 +144,14 @@ static int resolve_family(int fd)
 }
 
 /* Receives the dump to its end; 0, or the error it ended with. */
-static int count_dump(int fd, int family, unsigned long *messages,
-		      unsigned long long *bytes)
+static int count_dump(int fd, int family, size_t size,
+		      unsigned long *messages, unsigned long long *bytes)
 {
 	struct nlmsghdr *nlh;
 	int len, err;
 
 	for (;;) {
-		len = recv(fd, buf.bytes, sizeof(buf), 0);
+		len = recv(fd, buf.bytes, size, 0);
 		if (len < 0) {
 			if (errno == EINTR)
 				continue;
@@ -188,8 +199,10 @@ int main(int argc, char **argv)
 	uint64_t show = 1ULL << TASKDIAG_GROUP_BASE;
 	unsigned long long bytes = 0;
 	unsigned long messages = 0;
+	struct timespec t0, t1;
 	bool has_pid = false;
 	uint32_t strategy, pid = 0;
+	size_t size = BUF_SIZE;
 	int fd, family, i, err;
 
 	if (argc < 2 || lookup(strategy_names, ARRAY_SIZE(strategy_names),
@@ -200,6 +213,10 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "--pid")) {
 			pid = strtoul(argv[i + 1], NULL, 0);
 			has_pid = true;
+		} else if (!strcmp(argv[i], "--buf")) {
+			size = strtoul(argv[i + 1], NULL, 0);
+			if (size < MIN_BUF_SIZE || size > BUF_SIZE)
+				goto usage;
 		} else if (!strcmp(argv[i], "--show")) {
 			if (parse_groups(argv[i + 1], &show))
 				return 2;
@@ -215,7 +232,7 @@ int main(int argc, char **argv)
 		perror("td_count: socket");
 		return 1;
 	}
-	family = resolve_family(fd);
+	family = resolve_family(fd, size);
 	if (family < 0)
 		return 1;
 	req.nlh.nlmsg_type = family;
@@ -224,19 +241,24 @@ int main(int argc, char **argv)
 		 sizeof(strategy));
 	if (has_pid)
 		put_attr(&req.nlh, TASKDIAG_A_TASK_PID, &pid, sizeof(pid));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (send_request(fd, &req))
 		return 1;
-	err = count_dump(fd, family, &messages, &bytes);
+	err = count_dump(fd, family, size, &messages, &bytes);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (err) {
 		fprintf(stderr, "td_count: %s\n", strerror(-err));
 		return 1;
 	}
-	fprintf(stderr, "%lu tasks, %llu bytes\n", messages, bytes);
+	fprintf(stderr, "%lu tasks, %llu bytes, walk %llu ns\n", messages,
+		bytes, (t1.tv_sec - t0.tv_sec) * 1000000000ULL +
+		t1.tv_nsec - t0.tv_nsec);
 	close(fd);
 	return 0;
 
 usage:
 	fprintf(stderr,
-		"usage: td_count all|All|children|threads|one [--pid PID] [--show GROUPS]\n");
+		"usage: td_count all|All|children|threads|one [--pid PID] [--show GROUPS]\n"
+		"  [--buf BYTES (8192 to 65536)]\n");
 	return 2;
 }
