@@ -160,15 +160,16 @@ def strace_run(argv):
     return p.returncode, p.stderr.decode(errors="replace"), calls, received
 
 
-def measure(name, argv, reps, count):
-    """Time one method reps times; count its syscalls (in a run of its own,
-    which comes first and warms the caches) if count is true."""
+def first_run(name, argv, count):
+    """A method's first run, which warms the caches and is not timed:
+    under strace, counting its syscalls, if count is true."""
     r = {"method": name,
-         "argv": " ".join([os.path.basename(argv[0]), *argv[1:]])}
+         "argv": " ".join([os.path.basename(argv[0]), *argv[1:]]),
+         "runs": [], "walks": []}
     if count:
         status, err, r["syscalls"], received = strace_run(argv)
     else:
-        t, status, err, cpu = run(argv)
+        _, status, err, _ = run(argv)
     if status:
         msg = (err.strip().splitlines() or [f"exit status {status}"])[-1]
         r["error"] = ("n/a (EOPNOTSUPP)" if "Operation not supported" in msg
@@ -182,28 +183,57 @@ def measure(name, argv, reps, count):
         r["listed"] = int(m.group(1))
         if m.group(2):
             r["bytes"] = int(m.group(2))
-    # Without strace, the first run is a timed one.
-    runs = [] if count else [(t, cpu)]
-    # td_iter also times its walk alone, without loading its programs.
-    walks = [] if count else re.findall(r"walk (\d+) ns", err)
-    for _ in range(reps - len(runs)):
-        t, _, e, cpu = run(argv)
-        runs.append((t, cpu))
-        walks += re.findall(r"walk (\d+) ns", e)
+    if count and os.path.basename(argv[0]) in ("task_diag_all", "td_count"):
+        r["bytes"] = received
+    return r
+
+
+def add_run(r, t, err, cpu):
+    r["runs"].append((t, cpu))
+    # td_count, proc_read and td_iter also time their walk alone: from
+    # their first request or readdir to the end, without their start.
+    r["walks"] += [int(w) for w in re.findall(r"walk (\d+) ns", err)]
+
+
+def finish(r):
+    runs, walks = r.pop("runs"), r.pop("walks")
+    if "error" in r:
+        return r
     if walks:
-        r["walk_median_ns"] = int(statistics.median(int(w) for w in walks))
+        r["walk_median_ns"] = int(statistics.median(walks))
+        r["walk_min_ns"] = min(walks)
     times = [t for t, _ in runs]
     r["times_ns"] = times
     r["min_ns"] = min(times)
     r["median_ns"] = int(statistics.median(times))
     # CPU time of the run of median wall time (sampled at each tick).
     r["user_ns"], r["sys_ns"] = sorted(runs)[len(runs) // 2][1]
-    if count and os.path.basename(argv[0]) in ("task_diag_all", "td_count"):
-        r["bytes"] = received
-    log(f"  {name}: min {r['min_ns'] / 1e6:.1f} ms,"
-        f" median {r['median_ns'] / 1e6:.1f} ms,"
+    walk = (f", walk median {r['walk_median_ns'] / 1e6:.1f} ms"
+            if walks else "")
+    log(f"  {r['method']}: min {r['min_ns'] / 1e6:.1f} ms,"
+        f" median {r['median_ns'] / 1e6:.1f} ms{walk},"
         f" {r.get('syscalls', '-')} syscalls")
     return r
+
+
+def measure(methods, reps, counts):
+    """Time each of methods (name, argv) reps times, in rounds that run
+    every method once, so that whatever else the guest does at some moment
+    (RCU callbacks and freeing after the population was made) weighs on
+    all of them alike, after a first run of each that warms the caches (and
+    counts the syscalls of those whose counts say so)."""
+    results = [first_run(n, a, c) for (n, a), c in zip(methods, counts)]
+    pairs = list(zip(results, [a for _, a in methods]))
+    for i in range(reps):
+        # Each round starts one method further, so that none always runs
+        # right after the same other (whose work may leave the caches warm
+        # for it or cold).
+        k = i % len(pairs)
+        for r, argv in pairs[k:] + pairs[:k]:
+            if "error" not in r:
+                t, _, err, cpu = run(argv)
+                add_run(r, t, err, cpu)
+    return [finish(r) for r in results]
 
 
 def count_tasks():
@@ -258,14 +288,14 @@ def bench(label, x, groups):
     log(f"== {label}: {procs} processes, {threads} threads, {mappings}"
         f" mappings; {reps} runs per method")
     pop = {"label": label, "x": x, "processes": procs, "threads": threads,
-           "mappings": mappings, "reps": reps, "groups": {}, "noop": []}
-    for name, argv in NOOPS:
-        pop["noop"].append(measure("start: " + name, argv, reps, True))
+           "mappings": mappings, "reps": reps, "groups": {}}
+    pop["noop"] = measure([("start: " + n, a) for n, a in NOOPS], reps,
+                          [True] * len(NOOPS))
     for g in groups:
         tasks, per_mapping, methods = GROUPS[g]
+        counts = [i == 0 or count for i in range(len(methods))]
         pop["groups"][g] = {"tasks": tasks, "per_mapping": per_mapping,
-                            "methods": [measure(n, a, reps, i == 0 or count)
-                                        for i, (n, a) in enumerate(methods)]}
+                            "methods": measure(methods, reps, counts)}
     return pop
 
 
