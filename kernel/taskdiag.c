@@ -130,9 +130,9 @@ struct taskdiag_task_id {
 /*
  * Iterators, one per strategy. Each returns, with a reference held, the
  * task of the request's set with the smallest id >= @id->pid, and fills
- * @id with its ids (but @id->listed_only); NULL when there is none. Ids
- * are pids for processes and tids for threads, numbers in the request's
- * namespace.
+ * @id with its ids (but @id->listed_only); NULL, @id undefined, when there
+ * is none. Ids are pids for processes and tids for threads, numbers in the
+ * request's namespace.
  *
  * All but "one" walk the namespace's pid map in id order and keep the
  * tasks of their set: a dump costs O(tasks in the namespace), whatever
@@ -154,9 +154,11 @@ typedef bool (taskdiag_match_t)(const struct taskdiag_request *req,
 
 /*
  * The ids of @task, attached to @pid, which is @nr in the namespace, as
- * @type; false if it is being reaped (its thread group id is gone).
- * Called under RCU. The thread group id of a process found as the leader
- * of its group is @nr: that saves a lookup per task of a dump.
+ * @type. Called under RCU. The thread group id of a process found as the
+ * leader of its group is @nr, which saves a lookup per task of a dump; a
+ * thread's is read, and is 0 if its group is being reaped: then false,
+ * and the thread is left out as if it were gone. (A task released after
+ * this is caught when its message is complete: taskdiag_still_at_id().)
  */
 static bool taskdiag_read_id(const struct taskdiag_request *req,
 			     struct task_struct *task, struct pid *pid, u32 nr,
@@ -1392,11 +1394,26 @@ static int taskdiag_fill_listed(struct sk_buff *skb,
 }
 
 /*
+ * Whether @task is still the task at the id it was found at: not released
+ * since (reaped, or, if it led its group, replaced in de_thread() by the
+ * thread that exec'd, which took its pid). procfs looks a task up at its
+ * id on each read and would not show a released one there.
+ */
+static bool taskdiag_still_at_id(const struct taskdiag_request *req,
+				 struct task_struct *task)
+{
+	return pid_alive(task) &&
+	       (taskdiag_per_thread(req) || thread_group_leader(task));
+}
+
+/*
  * Put one message about the task @id names, with its data from cursor
  * @cur on. Returns 0 when the task's data is complete; -EMSGSIZE when the
  * message is full, either ending with the cont flag (@cur moved to where
  * the next part starts) or, if it would hold nothing of the task's data,
- * cancelled.
+ * cancelled; -EAGAIN, the message cancelled, if the task was released
+ * while it was being filled: then the task at its id is to be looked up
+ * again.
  */
 static int taskdiag_fill_task(struct sk_buff *skb,
 			      const struct taskdiag_request *req,
@@ -1436,6 +1453,9 @@ static int taskdiag_fill_task(struct sk_buff *skb,
 	empty = skb->len;
 
 	err = taskdiag_fill_groups(&f, groups, cur);
+	if ((!err || (err == -EMSGSIZE && skb->len > empty)) &&
+	    !taskdiag_still_at_id(req, task))
+		err = -EAGAIN;
 	/* The groups left room for the flag. */
 	if (err == -EMSGSIZE && skb->len > empty &&
 	    !nla_put_flag(skb, TASKDIAG_A_TASK_CONT)) {
@@ -1761,13 +1781,21 @@ int taskdiag_nl_task_get_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		goto out;
 
-	err = -ESRCH;
-	task = taskdiag_next_one(&req, &id);
-	if (task) {
+	do {
+		err = -ESRCH;
+		task = taskdiag_next_one(&req, &id);
+		if (!task)
+			break;
 		err = taskdiag_do_task(&msg, &req, task, &id, info);
 		put_task_struct(task);
-	}
-/* The process found when the request was parsed has gone since. */
+		if (err == -EAGAIN && fatal_signal_pending(current))
+			err = -EINTR;
+		cond_resched();
+	} while (err == -EAGAIN);
+	/*
+	 * The process found when the request was parsed has gone since, or
+	 * the requester's /proc hides it.
+	 */
 	if (err == -ESRCH)
 		GENL_SET_ERR_MSG(info, "no such process in the pid namespace");
 	if (err == -EMSGSIZE)
@@ -1871,7 +1899,9 @@ static struct task_struct *taskdiag_dump_next(struct taskdiag_dump_ctx *ctx,
 
 /*
  * One task, or its next part, unless taskdiag_check_visible() failed
- * with @vis_err; moves the dump's state past what went out.
+ * with @vis_err; moves the dump's state past what went out. A task
+ * released while it was filled leaves the state as it was: the next task
+ * is looked for at its id again.
  */
 static int taskdiag_dump_task(struct sk_buff *skb, struct netlink_callback *cb,
 			      struct taskdiag_dump_ctx *ctx,
@@ -1893,7 +1923,10 @@ static int taskdiag_dump_task(struct sk_buff *skb, struct netlink_callback *cb,
 		}
 		return err;
 	}
-	/* Reaped since it was found, or hidden: as if it did not exist. */
+	/* Released while it was filled: look again at its id. */
+	if (err == -EAGAIN)
+		return fatal_signal_pending(current) ? -EINTR : 0;
+	/* Hidden: as if it did not exist. */
 	if (err == -ESRCH)
 		err = ctx->split_ino ? taskdiag_end_split(skb, cb, ctx) : 0;
 	if (err)

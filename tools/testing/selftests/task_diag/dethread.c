@@ -1055,9 +1055,120 @@ TEST_F_TIMEOUT(dethread, dumps_across_exec, 300)
 		TH_LOG("pid namespace init: status %#x", status);
 }
 
+/*
+ * A process whose threads exec one after the other: each image starts a
+ * thread that execs again, CHAIN_EXECS times, then the last one exits.
+ * While it does, requests for it alone ("one", as a do and as a dump) go
+ * in a loop. The process lives through all of them, so every reply must
+ * be about it as /proc/PID would show it: never about a leader that
+ * de_thread() released (state X, or no parent any more), which a walk may
+ * have found just before the exec.
+ */
+#define CHAIN_ARG		"--dethread-chain"
+#define CHAIN_EXECS		150
+
+static void *chain_thread(void *arg)
+{
+	char left[24];
+	char *const argv[] = { "/proc/self/exe", CHAIN_ARG, left, NULL };
+
+	snprintf(left, sizeof(left), "%ld", (long)arg - 1);
+	execve(argv[0], argv, environ);
+	_exit(1);
+}
+
+static int chain_main(long left)
+{
+	pthread_t t;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (left <= 0)
+		return 0;
+	if (pthread_create(&t, NULL, chain_thread, (void *)left))
+		return 1;
+	for (;;)
+		pause();
+}
+
+struct chain_check {
+	pid_t pid;
+	unsigned int replies;
+	unsigned int released;
+	char last_state;
+	uint32_t last_ppid;
+};
+
+static int chain_reply_cb(const struct td_task *t, void *arg)
+{
+	struct chain_check *c = arg;
+	char state;
+
+	if (t->pid != (uint32_t)c->pid || !t->has_base)
+		return 0;
+	c->replies++;
+	state = td_state_letter(t->base.state);
+	if (state == 'X' || t->base.ppid != (uint32_t)getpid()) {
+		c->released++;
+		c->last_state = state;
+		c->last_ppid = t->base.ppid;
+	}
+	return 0;
+}
+
+static bool chain_running(pid_t pid)
+{
+	siginfo_t info = {};
+
+	return !waitid(P_PID, pid, &info, WEXITED | WNOHANG | WNOWAIT) &&
+	       !info.si_pid;
+}
+
+TEST_F_TIMEOUT(dethread, never_the_released_leader, 300)
+{
+	struct chain_check c = {};
+	struct td_req req = {
+		/* stat takes long to fill: a wider window for the exec */
+		.has_show_flags = true, .show_flags = SHOW_LARGE,
+		.strategy = TASKDIAG_DUMP_STRATEGY_ONE, .has_pid = true,
+	};
+	unsigned int requests = 0;
+	struct td *td;
+	int status, err;
+	char left[16];
+
+	snprintf(left, sizeof(left), "%d", CHAIN_EXECS);
+	c.pid = fork();
+	ASSERT_LE(0, c.pid);
+	if (!c.pid) {
+		execl("/proc/self/exe", "/proc/self/exe", CHAIN_ARG, left,
+		      (char *)NULL);
+		_exit(1);
+	}
+	req.pid = c.pid;
+	ASSERT_EQ(0, td_open(&td, 32768, false));
+	while (chain_running(c.pid)) {
+		/* Every other request is a dump, of strategy "one" */
+		req.dump = requests++ & 1;
+		req.has_strategy = req.dump;
+		err = td_run(td, &req, NULL, chain_reply_cb, &c);
+		ASSERT_EQ(0, err) TH_LOG("request %u: %s", requests,
+					 strerror(-err));
+	}
+	td_close(td);
+	ASSERT_EQ(c.pid, waitpid(c.pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
+		TH_LOG("the exec chain: status %#x", status);
+	EXPECT_EQ(0, c.released)
+		TH_LOG("%u of %u replies about a released leader (last: state %c, ppid %u)",
+		       c.released, c.replies, c.last_state, c.last_ppid);
+	TH_LOG("%u requests during %d execs", requests, CHAIN_EXECS);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], IMAGE_ARG))
 		return image_main(atoi(argv[2]), atoi(argv[3]));
+	if (argc == 3 && !strcmp(argv[1], CHAIN_ARG))
+		return chain_main(atol(argv[2]));
 	return test_harness_run(argc, argv);
 }
