@@ -87,6 +87,10 @@ function close_prog() {
 END { close_prog() }' "$out/share/output" 2>/dev/null | tee -a "$results" || true
 
 # Every program asked for must have started.
+# What each program took (guest-check.sh stamps their starts)
+awk '/^TIME / { if (name != "") printf "  TIME    %-16s %5.0f s\n", name, $2 - t
+		t = $2; name = $3 }' "$out/share/output" 2>/dev/null || true
+
 for t in ${CHECK_TESTS:-$(cat "$BUILD/kselftest/kselftest-list.txt")}; do
 	grep -qx "# selftests: task_diag: ${t#task_diag:}" "$out/share/output" 2>/dev/null ||
 		result FAIL "task_diag/${t#task_diag:}" "never started; see $out/console.log"

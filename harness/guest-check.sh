@@ -8,7 +8,7 @@
 # blocked in the kernel are dumped to the kernel log (sysrq w), so that a
 # deadlock in a killable sleep, which the hung-task detector ignores, shows
 # where it waits. TESTs (e.g. task_diag:basic) limit the kselftests to
-# those programs.
+# those programs. Prints "TIME UPTIME NAME" when each program starts.
 set -u
 kselftest=$1
 tree=$2
@@ -26,8 +26,23 @@ start=$(cut -d. -f1 /proc/uptime)
 ) &
 watchdog=$!
 
+# Each program's start is stamped with the guest's uptime ("TIME s name"),
+# so that make check can say what each one took.
+stamp() {
+	local line
+	while IFS= read -r line; do
+		case $line in
+		"# selftests: task_diag: "*)
+			echo "TIME $(cut -d' ' -f1 /proc/uptime) ${line##* }" ;;
+		esac
+		printf '%s\n' "$line"
+	done
+}
+
 rc=0
-(cd "$kselftest" && ./run_kselftest.sh "${runner_args[@]}") || rc=1
+set -o pipefail
+(cd "$kselftest" && ./run_kselftest.sh "${runner_args[@]}") 2>&1 | stamp || rc=1
+echo "TIME $(cut -d' ' -f1 /proc/uptime) end"
 
 ynl=0
 python3 "$(dirname "$0")/ynl-check.py" "$tree" || ynl=$?
