@@ -180,6 +180,14 @@ for pop in pops:
                  "vma-stat dump faster than the minimal /proc/PID/smaps reader")
     bytes_target(pop, "vma-stat", "/proc/PID/smaps",
                  "vma-stat dump no larger than smaps text")
+# The contract's rule for every reply: never larger than the text it replaces
+for pop in pops:
+    bytes_target(pop, "base", "/proc/PID/stat",
+                 "base dump no larger than stat text")
+    bytes_target(pop, "cred", "/proc/PID/status",
+                 "cred dump no larger than status text")
+    bytes_target(pop, "stat", "/proc/PID/stat + io",
+                 "stat dump no larger than stat and io text")
 
 
 def floor_target(pop, group, method, what):
