@@ -1394,16 +1394,26 @@ static int taskdiag_fill_listed(struct sk_buff *skb,
 }
 
 /*
- * Whether @task is still the task at the id it was found at: not released
- * since (reaped, or, if it led its group, replaced in de_thread() by the
- * thread that exec'd, which took its pid). procfs looks a task up at its
- * id on each read and would not show a released one there.
+ * Whether @task is still the task at the id @id it was found at: not
+ * released since (reaped), and still attached to the pid it was found at,
+ * which in de_thread() the thread that execs takes over from the leader,
+ * leaving it its own old one; a process must also still lead its group.
+ * procfs looks a task up at its id on each read and would not show another
+ * task there.
  */
 static bool taskdiag_still_at_id(const struct taskdiag_request *req,
-				 struct task_struct *task)
+				 struct task_struct *task,
+				 const struct taskdiag_task_id *id)
 {
-	return pid_alive(task) &&
-	       (taskdiag_per_thread(req) || thread_group_leader(task));
+	struct pid *pid;
+	bool still;
+
+	rcu_read_lock();
+	pid = READ_ONCE(task->thread_pid);
+	still = pid && pid->ino == id->ino &&
+		(taskdiag_per_thread(req) || thread_group_leader(task));
+	rcu_read_unlock();
+	return still;
 }
 
 /*
@@ -1454,7 +1464,7 @@ static int taskdiag_fill_task(struct sk_buff *skb,
 
 	err = taskdiag_fill_groups(&f, groups, cur);
 	if ((!err || (err == -EMSGSIZE && skb->len > empty)) &&
-	    !taskdiag_still_at_id(req, task))
+	    !taskdiag_still_at_id(req, task, id))
 		err = -EAGAIN;
 	/* The groups left room for the flag. */
 	if (err == -EMSGSIZE && skb->len > empty &&
@@ -1925,7 +1935,7 @@ static int taskdiag_dump_task(struct sk_buff *skb, struct netlink_callback *cb,
 	}
 	/* Released while it was filled: look again at its id. */
 	if (err == -EAGAIN)
-		return fatal_signal_pending(current) ? -EINTR : 0;
+		return 0;
 	/* Hidden: as if it did not exist. */
 	if (err == -ESRCH)
 		err = ctx->split_ino ? taskdiag_end_split(skb, cb, ctx) : 0;

@@ -1058,8 +1058,8 @@ TEST_F_TIMEOUT(dethread, dumps_across_exec, 300)
 /*
  * A process whose threads exec one after the other: each image starts a
  * thread that execs again, CHAIN_EXECS times, then the last one exits.
- * While it does, requests for it alone ("one", as a do and as a dump) go
- * in a loop. The process lives through all of them, so every reply must
+ * While it does, requests for it ("one", as a do and as a dump, and
+ * "thread") go in a loop. The process lives through all of them, so every reply must
  * be about it as /proc/PID would show it: never about a leader that
  * de_thread() released (state X, or no parent any more), which a walk may
  * have found just before the exec.
@@ -1129,7 +1129,7 @@ TEST_F_TIMEOUT(dethread, never_the_released_leader, 300)
 	struct td_req req = {
 		/* stat takes long to fill: a wider window for the exec */
 		.has_show_flags = true, .show_flags = SHOW_LARGE,
-		.strategy = TASKDIAG_DUMP_STRATEGY_ONE, .has_pid = true,
+		.has_pid = true,
 	};
 	unsigned int requests = 0;
 	struct td *td;
@@ -1147,9 +1147,16 @@ TEST_F_TIMEOUT(dethread, never_the_released_leader, 300)
 	req.pid = c.pid;
 	ASSERT_EQ(0, td_open(&td, 32768, false));
 	while (chain_running(c.pid)) {
-		/* Every other request is a dump, of strategy "one" */
-		req.dump = requests++ & 1;
+		/*
+		 * In turn: a do, a dump of strategy "one", and one of
+		 * "thread", whose message at the process's id is about its
+		 * leader too
+		 */
+		req.dump = requests % 3 != 0;
 		req.has_strategy = req.dump;
+		req.strategy = requests % 3 == 2 ? TASKDIAG_DUMP_STRATEGY_THREAD :
+						    TASKDIAG_DUMP_STRATEGY_ONE;
+		requests++;
 		err = td_run(td, &req, NULL, chain_reply_cb, &c);
 		ASSERT_EQ(0, err) TH_LOG("request %u: %s", requests,
 					 strerror(-err));
@@ -1158,6 +1165,8 @@ TEST_F_TIMEOUT(dethread, never_the_released_leader, 300)
 	ASSERT_EQ(c.pid, waitpid(c.pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
 		TH_LOG("the exec chain: status %#x", status);
+	/* The chain ran to its end, and the requests saw the process */
+	EXPECT_LT(0, c.replies);
 	EXPECT_EQ(0, c.released)
 		TH_LOG("%u of %u replies about a released leader (last: state %c, ppid %u)",
 		       c.released, c.replies, c.last_state, c.last_ppid);
