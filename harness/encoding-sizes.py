@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-# Bytes per mapping of the vma and vma-stat groups under each candidate
-# encoding, against the text of /proc/PID/maps and /proc/PID/smaps, for
-# every process this reader can see (run as root in the guest of make
+# Bytes per mapping of the vma and vma-stat groups, and per process of the
+# stat group, under each candidate encoding, against the text of
+# /proc/PID/maps, smaps, and stat + io, for every process this reader
+# can see (run as root in the guest of make
 # bench, or anywhere). The sizes are computed from what smaps shows with
 # netlink's rules (4-byte attribute header, payload padded to 4 bytes;
 # on x86-64 a u64 needs no pad attribute), so the options can be
@@ -140,4 +141,89 @@ def main():
         print(f"  {k:56s} {v / max(count, 1):7.1f} {larger.get(k, 0):7d}")
 
 
+# The stat group's counters (left out when 0 where chosen) and its other
+# fields (always sent): (stat field or source, bytes)
+STAT_COUNTERS = [14, 15, 16, 17, 10, 12, 11, 13]    # times, faults
+STAT_FIELDS = [(20, 4), (19, 4), (18, 4), (41, 4), (40, 4), (39, 4),
+               (23, 8), (24, 8)]                   # threads .. rss
+DELAYS = 16                                         # 8 kinds, count + total
+
+
+def processes():
+    """(stat text, io text, stat fields, io values, csw, schedstat) of every
+    process whose stat and io this reader can read."""
+    delayacct = open("/proc/sys/kernel/task_delayacct").read().strip() \
+        if os.path.exists("/proc/sys/kernel/task_delayacct") else "0"
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                stat = f.read()
+            with open(f"/proc/{pid}/io") as f:
+                io = f.read()
+            with open(f"/proc/{pid}/status") as f:
+                status = f.read()
+            with open(f"/proc/{pid}/schedstat") as f:
+                sched = [int(x) for x in f.read().split()]
+        except OSError:
+            continue
+        fields = [0, 0, 0] + stat[stat.rindex(")") + 2:].split()
+        csw = [int(line.split()[1]) for line in status.splitlines()
+               if line.endswith("ctxt_switches") or "ctxt_switches:" in line]
+        yield {"text": len(stat) + len(io), "f": fields,
+               "io": [int(line.split()[1]) for line in io.splitlines()],
+               "csw": csw, "sched": sched, "delayacct": delayacct == "1"}
+
+
+def stat_counters(p):
+    """The values of the counters: times, faults, switches, io, delays.
+    The cpu delay is schedstat's; the other delays are 0 unless delay
+    accounting is on, then counted as not 0 (an upper bound)."""
+    v = [int(p["f"][i]) for i in STAT_COUNTERS] + p["csw"] + p["io"]
+    v += [p["sched"][2], p["sched"][1]] if len(p["sched"]) > 2 else [0, 0]
+    return v + [int(p["delayacct"])] * (DELAYS - 2)
+
+
+def stat_nest(p, omit_zero):
+    """The stat nest of single attributes."""
+    n = NLA_HDR + sum(nla(size) for _, size in STAT_FIELDS)
+    return n + sum(nla(8) for v in stat_counters(p) if v or not omit_zero)
+
+
+def stat_structs(p, omit_delays):
+    """One struct for times, faults, switches and the fields (10 u64, 2 u64,
+    6 u32: 120 bytes), one for io (7 u64); the delays as one struct (16
+    u64) or as attributes left out when 0."""
+    n = NLA_HDR + nla(120) + nla(56)
+    if not omit_delays:
+        return n + nla(DELAYS * 8)
+    return n + sum(nla(8) for v in stat_counters(p)[-DELAYS:] if v)
+
+
+def stat_main():
+    total = {}
+    larger = {}
+    count = 0
+    for p in processes():
+        count += 1
+        sizes = {
+            "stat + io text": p["text"],
+            "stat: attributes (before)": stat_nest(p, False),
+            "stat: attributes, counters left out when 0 (chosen)":
+                stat_nest(p, True),
+            "stat: 3 structs": stat_structs(p, False),
+            "stat: 2 structs + delays left out when 0":
+                stat_structs(p, True),
+        }
+        for k, v in sizes.items():
+            total[k] = total.get(k, 0) + v
+            if k != "stat + io text" and v > p["text"]:
+                larger[k] = larger.get(k, 0) + 1
+    print(f"{count} processes; bytes per process of the stat nest (without"
+          " the message, ids and base), and how many are larger than their"
+          " text:")
+    for k, v in total.items():
+        print(f"  {k:56s} {v / max(count, 1):7.1f} {larger.get(k, 0):7d}")
+
+
 main()
+stat_main()

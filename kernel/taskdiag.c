@@ -462,19 +462,21 @@ static int taskdiag_put_u64s(struct sk_buff *skb, const struct taskdiag_u64 *att
 }
 
 /*
- * Leave out the attributes whose value is 0, which the spec documents as
- * absent: most of a mapping's smaps counters are 0. Returns how many are
- * left, moved to the front in their order.
+ * Put the counters whose value is not 0: the spec documents them as
+ * absent when 0, as most of a mapping's smaps counters and many of a
+ * task's stat counters are. attrs is overwritten: the counters put are
+ * moved to its front.
  */
-static unsigned int taskdiag_drop_zeros(struct taskdiag_u64 *attrs,
-					unsigned int count)
+static int taskdiag_put_counters(struct sk_buff *skb,
+				 struct taskdiag_u64 *attrs,
+				 unsigned int count, int padattr)
 {
 	unsigned int i, kept = 0;
 
 	for (i = 0; i < count; i++)
 		if (attrs[i].value)
 			attrs[kept++] = attrs[i];
-	return kept;
+	return taskdiag_put_u64s(skb, attrs, kept, padattr);
 }
 
 static int taskdiag_fill_base(struct taskdiag_fill *f)
@@ -672,7 +674,7 @@ static int taskdiag_put_stat_cpu(struct taskdiag_fill *f)
 	proc_task_times(f->task, whole, &times);
 	taskdiag_get_csw(f->task, whole, &nvcsw, &nivcsw);
 
-	const struct taskdiag_u64 attrs[] = {
+	struct taskdiag_u64 attrs[] = {
 		{ TASKDIAG_A_STAT_UTIME, times.utime },
 		{ TASKDIAG_A_STAT_STIME, times.stime },
 		{ TASKDIAG_A_STAT_CUTIME, times.cutime },
@@ -685,8 +687,8 @@ static int taskdiag_put_stat_cpu(struct taskdiag_fill *f)
 		{ TASKDIAG_A_STAT_NIVCSW, nivcsw },
 	};
 
-	return taskdiag_put_u64s(f->skb, attrs, ARRAY_SIZE(attrs),
-				 TASKDIAG_A_STAT_PAD);
+	return taskdiag_put_counters(f->skb, attrs, ARRAY_SIZE(attrs),
+				     TASKDIAG_A_STAT_PAD);
 }
 
 static int taskdiag_put_stat_sched(struct taskdiag_fill *f)
@@ -733,7 +735,7 @@ static int taskdiag_put_stat_io(struct taskdiag_fill *f)
 
 	proc_task_io_accounting(f->task, !taskdiag_per_thread(f->req), &acct);
 
-	const struct taskdiag_u64 attrs[] = {
+	struct taskdiag_u64 attrs[] = {
 		{ TASKDIAG_A_STAT_RCHAR, acct.rchar },
 		{ TASKDIAG_A_STAT_WCHAR, acct.wchar },
 		{ TASKDIAG_A_STAT_SYSCR, acct.syscr },
@@ -743,8 +745,8 @@ static int taskdiag_put_stat_io(struct taskdiag_fill *f)
 		{ TASKDIAG_A_STAT_CANCELLED_WRITE_BYTES, acct.cancelled_write_bytes },
 	};
 
-	return taskdiag_put_u64s(f->skb, attrs, ARRAY_SIZE(attrs),
-				 TASKDIAG_A_STAT_PAD);
+	return taskdiag_put_counters(f->skb, attrs, ARRAY_SIZE(attrs),
+				     TASKDIAG_A_STAT_PAD);
 }
 
 /* Whom /proc/PID/io (0400, root's for a zombie) opens for. */
@@ -773,7 +775,7 @@ static int taskdiag_put_stat_delays(struct taskdiag_fill *f)
 	else
 		taskstats_fill_tgid(f->task, ts);	/* 0s once reaped */
 
-	const struct taskdiag_u64 attrs[] = {
+	struct taskdiag_u64 attrs[] = {
 		{ TASKDIAG_A_STAT_CPU_DELAY_COUNT, ts->cpu_count },
 		{ TASKDIAG_A_STAT_CPU_DELAY_TOTAL, ts->cpu_delay_total },
 		{ TASKDIAG_A_STAT_BLKIO_DELAY_COUNT, ts->blkio_count },
@@ -792,8 +794,8 @@ static int taskdiag_put_stat_delays(struct taskdiag_fill *f)
 		{ TASKDIAG_A_STAT_IRQ_DELAY_TOTAL, ts->irq_delay_total },
 	};
 
-	return taskdiag_put_u64s(f->skb, attrs, ARRAY_SIZE(attrs),
-				 TASKDIAG_A_STAT_PAD);
+	return taskdiag_put_counters(f->skb, attrs, ARRAY_SIZE(attrs),
+				     TASKDIAG_A_STAT_PAD);
 }
 #else
 static int taskdiag_put_stat_delays(struct taskdiag_fill *f)
@@ -1002,7 +1004,6 @@ static int taskdiag_put_vma_stat(struct sk_buff *skb,
 {
 	struct proc_vma_stats st;
 	struct nlattr *nest;
-	unsigned int count;
 
 	proc_vma_stats(vma, &st);
 
@@ -1033,8 +1034,8 @@ static int taskdiag_put_vma_stat(struct sk_buff *skb,
 	nest = nla_nest_start(skb, TASKDIAG_A_VMA_VMA_STAT);
 	if (!nest)
 		return -EMSGSIZE;
-	count = taskdiag_drop_zeros(attrs, ARRAY_SIZE(attrs));
-	if (taskdiag_put_u64s(skb, attrs, count, TASKDIAG_A_VMA_STAT_PAD) ||
+	if (taskdiag_put_counters(skb, attrs, ARRAY_SIZE(attrs),
+				  TASKDIAG_A_VMA_STAT_PAD) ||
 	    (st.thp_eligible &&
 	     nla_put_flag(skb, TASKDIAG_A_VMA_STAT_THP_ELIGIBLE)) ||
 	    (st.pkey >= 0 &&

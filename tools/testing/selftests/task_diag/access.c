@@ -32,7 +32,9 @@ static void expect_withheld(struct __test_metadata *_metadata,
 		  r->t.cred.present & ~(1U << TASKDIAG_A_CRED_GROUPS));
 	EXPECT_EQ(uid, r->t.cred.v[TASKDIAG_A_CRED_UID]);
 	ASSERT_TRUE(r->t.has_stat);
-	EXPECT_EQ(TD_STAT_PUBLIC, r->t.stat.present)
+	EXPECT_EQ(TD_STAT_ALWAYS, r->t.stat.present & ~TD_STAT_COUNTERS)
+		TH_LOG("present %#llx", (unsigned long long)r->t.stat.present);
+	EXPECT_EQ(0, r->t.stat.present & TD_STAT_PROTECTED)
 		TH_LOG("present %#llx", (unsigned long long)r->t.stat.present);
 	ASSERT_TRUE(r->t.has_withheld);
 	EXPECT_EQ(1ULL << TASKDIAG_GROUP_STAT, r->t.withheld);
@@ -45,8 +47,17 @@ static void expect_all(struct __test_metadata *_metadata,
 	EXPECT_TRUE(r->t.has_base);
 	EXPECT_TRUE(r->t.has_cred);
 	ASSERT_TRUE(r->t.has_stat);
-	EXPECT_EQ(TD_STAT_PUBLIC | TD_STAT_PROTECTED, r->t.stat.present)
+	EXPECT_EQ(TD_STAT_ALWAYS, r->t.stat.present & ~TD_STAT_COUNTERS)
 		TH_LOG("present %#llx", (unsigned long long)r->t.stat.present);
+	/*
+	 * The counters are left out when 0, but a live task has waited for
+	 * a CPU (counted without task_delayacct); a zombie's totals are 0.
+	 */
+	if (r->t.base.state != TASKDIAG_TASK_STATE_ZOMBIE)
+		EXPECT_TRUE(r->t.stat.present &
+			    (1ULL << TASKDIAG_A_STAT_CPU_DELAY_COUNT))
+			TH_LOG("present %#llx",
+			       (unsigned long long)r->t.stat.present);
 	EXPECT_FALSE(r->t.has_withheld);
 }
 

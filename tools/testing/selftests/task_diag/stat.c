@@ -171,9 +171,14 @@ static void cmp_quiescent(struct __test_metadata *_metadata,
 	ASSERT_TRUE(t->has_stat);
 	EXPECT_EQ(0, t->bad_stat);
 	EXPECT_FALSE(t->has_withheld);
-	EXPECT_EQ(TD_STAT_PUBLIC | TD_STAT_PROTECTED, t->stat.present)
+	EXPECT_EQ(TD_STAT_ALWAYS, t->stat.present & ~TD_STAT_COUNTERS)
 		TH_LOG("%s: present %#llx", dir,
 		       (unsigned long long)t->stat.present);
+	/* A counter is sent only if not 0; absent, it reads 0 below */
+	for (a = 0; a <= TASKDIAG_A_STAT_MAX; a++)
+		if (TD_STAT_COUNTERS & t->stat.present & (1ULL << a))
+			EXPECT_NE(0, t->stat.v[a])
+				TH_LOG("%s: attr %d sent as 0", dir, a);
 	snprintf(path, sizeof(path), "%s/stat", dir);
 	ASSERT_EQ(0, proc_read_stat_fields(path, f));
 	for (a = 0; a <= TASKDIAG_A_STAT_MAX; a++) {

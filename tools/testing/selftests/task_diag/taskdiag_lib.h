@@ -76,6 +76,12 @@ struct td_stat {
 #define TD_STAT_PUBLIC							\
 	(((1ULL << TASKDIAG_A_STAT_RCHAR) - 1) &			\
 	 ~((1ULL << (TASKDIAG_A_STAT_PAD + 1)) - 1))
+/* The stat attributes that are not counters: never left out as 0 */
+#define TD_STAT_ALWAYS							\
+	(((1ULL << (TASKDIAG_A_STAT_RSS + 1)) - 1) &			\
+	 ~((1ULL << TASKDIAG_A_STAT_THREADS) - 1))
+/* The counters, left out when 0 */
+#define TD_STAT_COUNTERS	((TD_STAT_PUBLIC & ~TD_STAT_ALWAYS) | TD_STAT_PROTECTED)
 #define TD_CRED_ALL							\
 	(((1U << (TASKDIAG_A_CRED_MAX + 1)) - 1) &			\
 	 ~((1U << (TASKDIAG_A_CRED_PAD + 1)) - 1))
