@@ -90,6 +90,11 @@ END { close_prog() }' "$out/share/output" 2>/dev/null | tee -a "$results" || tru
 # What each program took (guest-check.sh stamps their starts)
 awk '/^TIME / { if (name != "") printf "  TIME    %-16s %5.0f s\n", name, $2 - t
 		t = $2; name = $3 }' "$out/share/output" 2>/dev/null || true
+# And the slowest test cases (guest-check.sh stamps their starts too)
+awk '/^(CASE|TIME) / { if (c != "") printf "%6.0f s  %s\n", $2 - t, c
+		t = $2; c = $1 == "CASE" ? prog "/" $3 : "" }
+	/^TIME / { prog = $3 }' "$out/share/output" 2>/dev/null |
+	sort -rn | head -8 | sed 's/^/  SLOWEST /' || true
 
 for t in ${CHECK_TESTS:-$(cat "$BUILD/kselftest/kselftest-list.txt")}; do
 	grep -qx "# selftests: task_diag: ${t#task_diag:}" "$out/share/output" 2>/dev/null ||

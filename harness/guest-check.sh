@@ -8,7 +8,8 @@
 # blocked in the kernel are dumped to the kernel log (sysrq w), so that a
 # deadlock in a killable sleep, which the hung-task detector ignores, shows
 # where it waits. TESTs (e.g. task_diag:basic) limit the kselftests to
-# those programs. Prints "TIME UPTIME NAME" when each program starts.
+# those programs. Prints "TIME UPTIME NAME" when each program starts and
+# "CASE UPTIME NAME" when each test case does.
 set -u
 kselftest=$1
 tree=$2
@@ -34,6 +35,9 @@ stamp() {
 		case $line in
 		"# selftests: task_diag: "*)
 			echo "TIME $(cut -d' ' -f1 /proc/uptime) ${line##* }" ;;
+		"# #  RUN "*)
+			set -- $line
+			echo "CASE $(cut -d' ' -f1 /proc/uptime) $4" ;;
 		esac
 		printf '%s\n' "$line"
 	done
