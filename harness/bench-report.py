@@ -235,15 +235,19 @@ for x, pop in sorted(by_x.items()):
         continue
     n0 = noop(pop, d)
     calls, start = d["syscalls"], n0["syscalls"] if n0 else None
-    target(calls <= n / 100,
-           f"base dump syscalls at most 1 per 100 tasks at {pop['label']},"
-           f" whole program: {calls} for {n:,} tasks"
-           f" ({100 * calls / n:.2f} per 100)")
+    # The dump's calls, not the program's start, which alone takes more
+    # than 10 calls (1 per 100 of 1,000 tasks) in any program
     if start is not None:
         target(calls - start <= n / 100,
                f"base dump syscalls at most 1 per 100 tasks at {pop['label']},"
                f" beyond the {start} of the no-op run: {calls - start}"
-               f" ({100 * (calls - start) / n:.2f} per 100)")
+               f" ({100 * (calls - start) / n:.2f} per 100; whole program"
+               f" {calls}, {100 * calls / n:.2f} per 100)")
+    else:
+        target(calls <= n / 100,
+               f"base dump syscalls at most 1 per 100 tasks at {pop['label']},"
+               f" whole program (no no-op run): {calls} for {n:,} tasks"
+               f" ({100 * calls / n:.2f} per 100)")
 npass = sum(r.startswith("PASS") for r in results)
 results.append(f"targets: {npass} passed, {len(results) - npass} failed")
 
