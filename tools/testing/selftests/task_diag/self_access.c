@@ -810,7 +810,7 @@ static int check_task(struct __test_metadata *_metadata,
 	 */
 	if (full && !(want & G(STAT)) &&
 	    !(t->stat_present & (1ULL << TASKDIAG_A_STAT_CPU_DELAY_COUNT)))
-		FAIL("%s (pid %u): stat not withheld, but no cpu-delay-count (protected counters %#llx)",
+		FAIL("%s (pid %u): no cpu-delay-count, stat not withheld (%#llx)",
 		     who, t->pid,
 		     (unsigned long long)(t->stat_present & TD_STAT_PROTECTED));
 	return bad;
