@@ -46,7 +46,7 @@
 #endif
 
 #define ZOO_PAGES	4
-#define BIG_MAPS	20000
+#define BIG_MAPS	8000	/* about 2 MB of replies */
 #define LOOP_SLOTS	512
 #define DEEP_LEVELS	24	/* of DEEP_NAME_LEN + 1 bytes: beyond PATH_MAX */
 #define DEEP_NAME_LEN	200
