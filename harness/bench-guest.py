@@ -53,6 +53,8 @@ TS = f"{args.tools}/taskstats_all"
 GROUPS = {
     "base": ("processes", False, [
         ("dump base", [COUNT, "all", "--show", "base"]),
+        # The walk, the checks and the messages without a group's fields
+        ("dump of the ids only (no group)", [COUNT, "all", "--show", ""]),
         ("dump base, decoded (task_diag_all)", [TD, "all", "--quiet"]),
         ("BPF task iterator (floor)", [args.floor, "task"]),
         ("/proc/PID/stat", [READ, "stat"]),
