@@ -532,6 +532,8 @@ TEST_F_TIMEOUT(pidns, unprivileged_claim, 120)
 	EXPECT_EQ(-EPERM, ret);
 	ASSERT_EQ(0, read_full(self->res, &c, 1));
 	ASSERT_EQ('R', c);
+	/* The init, asleep in the dumps, may not be back on its pipe yet */
+	ASSERT_EQ(0, wait_sleeping("/proc", init));
 	/* It has been reaped: the namespace as its /proc lists it, plus it */
 	ASSERT_EQ(0, proc_tgids(self->proc, &want));
 	ASSERT_EQ(0, pl_add(&want, pid));
