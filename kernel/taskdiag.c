@@ -383,17 +383,34 @@ static u32 taskdiag_task_flags(struct task_struct *task)
 	return flags;
 }
 
-static u32 taskdiag_tracer_nr(struct task_struct *task, struct pid_namespace *ns)
+/* The pid numbers of the base group, in the requester's namespace */
+struct taskdiag_base_ids {
+	u32 ppid;
+	u32 tpid;
+	u32 sid;
+	u32 pgid;
+};
+
+/*
+ * As task_ppid_nr_ns(), task_session_nr_ns(), task_pgrp_nr_ns() and the
+ * tracer's task_pid_nr_ns() compute them, with the same checks (a released
+ * task has no parent), in one RCU read-side section rather than one per
+ * number and two calls each: for every task of a dump.
+ */
+static void taskdiag_get_base_ids(struct task_struct *task,
+				  struct pid_namespace *ns,
+				  struct taskdiag_base_ids *ids)
 {
 	struct task_struct *tracer;
-	u32 nr = 0;
 
 	rcu_read_lock();
+	ids->ppid = pid_alive(task) ?
+		pid_nr_ns(task_tgid(rcu_dereference(task->real_parent)), ns) : 0;
+	ids->sid = pid_nr_ns(task_session(task), ns);
+	ids->pgid = pid_nr_ns(task_pgrp(task), ns);
 	tracer = ptrace_parent(task);
-	if (tracer)
-		nr = task_pid_nr_ns(tracer, ns);
+	ids->tpid = tracer ? pid_nr_ns(task_pid(tracer), ns) : 0;
 	rcu_read_unlock();
-	return nr;
 }
 
 /*
@@ -418,21 +435,41 @@ static void *taskdiag_reserve(struct sk_buff *skb, unsigned int len)
 	return skb_tailroom(skb) < len ? NULL : skb_put(skb, len);
 }
 
-static int taskdiag_put_u32s(struct sk_buff *skb, const struct taskdiag_u32 *attrs,
-			     unsigned int count)
+/* Write an attribute into room reserved for it; return where the next goes */
+static void *taskdiag_write_attr(void *at, int type, const void *data, int len)
 {
-	struct nlattr *nla;
+	struct nlattr *nla = at;
+
+	nla->nla_type = type;
+	nla->nla_len = nla_attr_size(len);
+	memcpy(nla_data(nla), data, len);
+	memset(nla_data(nla) + len, 0, nla_padlen(len));
+	return at + nla_total_size(len);
+}
+
+static void *taskdiag_write_u32s(void *at, const struct taskdiag_u32 *attrs,
+				 unsigned int count)
+{
+	struct nlattr *nla = at;
 	unsigned int i;
 
-	nla = taskdiag_reserve(skb, count * nla_total_size(sizeof(u32)));
-	if (!nla)
-		return -EMSGSIZE;
 	for (i = 0; i < count; i++) {
 		nla->nla_type = attrs[i].type;
 		nla->nla_len = nla_attr_size(sizeof(u32));
 		*(u32 *)nla_data(nla) = attrs[i].value;
 		nla = (void *)nla + nla_total_size(sizeof(u32));
 	}
+	return nla;
+}
+
+static int taskdiag_put_u32s(struct sk_buff *skb, const struct taskdiag_u32 *attrs,
+			     unsigned int count)
+{
+	void *at = taskdiag_reserve(skb, count * nla_total_size(sizeof(u32)));
+
+	if (!at)
+		return -EMSGSIZE;
+	taskdiag_write_u32s(at, attrs, count);
 	return 0;
 }
 
@@ -479,21 +516,50 @@ static int taskdiag_put_counters(struct sk_buff *skb,
 	return taskdiag_put_u64s(skb, attrs, kept, padattr);
 }
 
+/* Room for every name proc_task_comm() gives, with its NUL */
+#define TASKDIAG_COMM_SIZE	64
+
+/*
+ * Write the task's name into the room @nla starts, reserved for the
+ * longest name at the tail of @skb, and cut that room to its length: no
+ * copy of it on the stack, zeroed (auto-var-init) and copied for every task.
+ */
+static void taskdiag_write_comm(struct sk_buff *skb, struct nlattr *nla,
+				struct task_struct *task)
+{
+	unsigned int size;
+
+	proc_task_comm(nla_data(nla), TASKDIAG_COMM_SIZE, task);
+	size = strlen(nla_data(nla)) + 1;
+	nla->nla_type = TASKDIAG_A_BASE_COMM;
+	nla->nla_len = nla_attr_size(size);
+	memset(nla_data(nla) + size, 0, nla_padlen(size));
+	skb_trim(skb, skb->len - nla_total_size(TASKDIAG_COMM_SIZE) +
+		 nla_total_size(size));
+}
+
+/*
+ * The base group is in every dump and the largest part of a dump of it:
+ * its nest and attributes up to the name go into one reservation rather
+ * than one nla_put() each, the u64s into a second.
+ */
 static int taskdiag_fill_base(struct taskdiag_fill *f)
 {
-	struct pid_namespace *ns = f->req->ns;
 	struct task_struct *task = f->task;
 	struct sk_buff *skb = f->skb;
+	struct taskdiag_base_ids b;
 	struct nlattr *nest;
-	char comm[64];
+	u8 state;
+	void *at;
 
-	proc_task_comm(comm, sizeof(comm), task);
+	taskdiag_get_base_ids(task, f->req->ns, &b);
+	state = task_state_index(task);
 
 	const struct taskdiag_u32 ids[] = {
-		{ TASKDIAG_A_BASE_PPID, task_ppid_nr_ns(task, ns) },
-		{ TASKDIAG_A_BASE_TPID, taskdiag_tracer_nr(task, ns) },
-		{ TASKDIAG_A_BASE_SID, task_session_nr_ns(task, ns) },
-		{ TASKDIAG_A_BASE_PGID, task_pgrp_nr_ns(task, ns) },
+		{ TASKDIAG_A_BASE_PPID, b.ppid },
+		{ TASKDIAG_A_BASE_TPID, b.tpid },
+		{ TASKDIAG_A_BASE_SID, b.sid },
+		{ TASKDIAG_A_BASE_PGID, b.pgid },
 		{ TASKDIAG_A_BASE_FLAGS, taskdiag_task_flags(task) },
 	};
 	const struct taskdiag_u64 times[] = {
@@ -502,13 +568,18 @@ static int taskdiag_fill_base(struct taskdiag_fill *f)
 		{ TASKDIAG_A_BASE_PID_INO, f->id.ino },
 	};
 
-	nest = nla_nest_start(skb, TASKDIAG_A_TASK_BASE);
+	nest = taskdiag_reserve(skb, NLA_HDRLEN +
+				ARRAY_SIZE(ids) * nla_total_size(sizeof(u32)) +
+				nla_total_size(sizeof(state)) +
+				nla_total_size(TASKDIAG_COMM_SIZE));
 	if (!nest)
 		return -EMSGSIZE;
-	if (taskdiag_put_u32s(skb, ids, ARRAY_SIZE(ids)) ||
-	    nla_put_u8(skb, TASKDIAG_A_BASE_STATE, task_state_index(task)) ||
-	    nla_put_string(skb, TASKDIAG_A_BASE_COMM, comm) ||
-	    taskdiag_put_u64s(skb, times, ARRAY_SIZE(times),
+	nest->nla_type = TASKDIAG_A_TASK_BASE | NLA_F_NESTED;
+	at = taskdiag_write_u32s(nla_data(nest), ids, ARRAY_SIZE(ids));
+	at = taskdiag_write_attr(at, TASKDIAG_A_BASE_STATE, &state,
+				 sizeof(state));
+	taskdiag_write_comm(skb, at, task);
+	if (taskdiag_put_u64s(skb, times, ARRAY_SIZE(times),
 			      TASKDIAG_A_BASE_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
