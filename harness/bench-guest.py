@@ -210,8 +210,8 @@ def finish(r):
     r["median_ns"] = int(statistics.median(times))
     # CPU time of the run of median wall time (sampled at each tick).
     r["user_ns"], r["sys_ns"] = sorted(runs)[len(runs) // 2][1]
-    walk = (f", walk median {r['walk_median_ns'] / 1e6:.1f} ms"
-            if walks else "")
+    walk = (f", walk min {r['walk_min_ns'] / 1e6:.1f} ms,"
+            f" median {r['walk_median_ns'] / 1e6:.1f} ms" if walks else "")
     log(f"  {r['method']}: min {r['min_ns'] / 1e6:.1f} ms,"
         f" median {r['median_ns'] / 1e6:.1f} ms{walk},"
         f" {r.get('syscalls', '-')} syscalls")
