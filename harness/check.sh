@@ -119,6 +119,22 @@ else
 fi
 check generated-files "$top/harness/regen.sh" --check
 
+# CI shows only the head and the tail of this output: repeat each failure
+# here, with what a failing test case printed (its last 20 lines).
+if grep -q '^FAIL' "$results"; then
+	echo "  FAILURES"
+	grep '^FAIL' "$results" | sed 's/^/  /'
+	awk '/^# #  RUN / { n = 0; name = $4; next }
+	     /^# # / && name != "" { buf[n++ % 20] = $0; next }
+	     /^# not ok [0-9]+ / && name != "" {
+		print "  --- " prog "/" name
+		for (i = (n > 20 ? n - 20 : 0); i < n; i++)
+			print "  " buf[i % 20]
+	     }
+	     /^# (not )?ok [0-9]+ / { name = "" }
+	     /^# selftests: task_diag: / { prog = $4 }' \
+		"$out/share/output" 2>/dev/null || true
+fi
 passed=$(grep -c '^PASS' "$results" || true)
 failed=$(grep -c '^FAIL' "$results" || true)
 echo "task_diag: $passed passed, $failed failed"
