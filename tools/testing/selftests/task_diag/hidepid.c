@@ -449,14 +449,15 @@ static int list_at(int dirfd, const char *path, uint32_t *v, size_t max,
 	return ret;
 }
 
-static bool reads(int procfd, const char *path)
+/* 1 if the file reads, 0 if it may not be read, -errno if it is gone */
+static int reads(int procfd, const char *path)
 {
 	char buf[512];
 	int fd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
 
 	if (fd < 0)
-		return false;
+		return errno == ENOENT || errno == ESRCH ? -errno : 0;
 	n = read(fd, buf, sizeof(buf));
 	close(fd);
 	return n > 0;
@@ -471,7 +472,7 @@ static int ref_read(int procfd, struct ref *r)
 	static uint32_t pids[MAX_PROCS];
 	char path[64];
 	size_t n, i, nt;
-	int ret, fd;
+	int ret, fd, io;
 
 	r->n = 0;
 	ret = list_at(procfd, ".", pids, MAX_PROCS, &n);
@@ -500,10 +501,16 @@ static int ref_read(int procfd, struct ref *r)
 			ret = 0;
 			continue;
 		}
+		if (ret)
+			break;
 		t->ntids = nt;
 		snprintf(path, sizeof(path), "%u/io", t->pid);
-		t->io = reads(procfd, path);
-		r->n += !ret;
+		io = reads(procfd, path);
+		/* Gone since its task/ was listed: as if never listed */
+		if (io < 0)
+			continue;
+		t->io = io;
+		r->n++;
 	}
 	return ret;
 }
