@@ -20,6 +20,7 @@
  * the requester and the opener.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
@@ -851,11 +852,47 @@ static int check_flags(struct __test_metadata *_metadata,
 	return bad;
 }
 
+/* Whether the task of pid has exited since: gone, or a zombie */
+static bool exited_since(uint32_t pid)
+{
+	char path[64], buf[512], *state;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT || errno == ESRCH;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return true;
+	buf[n] = '\0';
+	state = strrchr(buf, ')');
+	return state && (state[2] == 'Z' || state[2] == 'X');
+}
+
+/*
+ * Whether a task had no map to withhold when its message was made: a
+ * kernel thread, or one that had let its map go on its way out before
+ * the access check (processes of others come and go), as
+ * /proc/PID/maps, empty then for anyone, shows it. Checked after its
+ * map, it is withheld as any other's.
+ */
+static bool mapless(const struct agg *t)
+{
+	if (t->base_flags & TASKDIAG_TASK_FLAGS_KTHREAD)
+		return true;
+	return !t->nvmas && !(t->withheld & (G(VMA) | G(VMA_STAT))) &&
+	       ((t->base_flags & TASKDIAG_TASK_FLAGS_EXITING) ||
+		exited_since(t->pid));
+}
+
 /*
  * The tasks of an all dump that are not ours: a check of root or nobody
  * over a task of root (all ids 0) passes for root only, with nothing to
- * withhold of the map of a kernel thread or a zombie; for root, nothing
- * of anybody is withheld.
+ * withhold of the map of a kernel thread, a zombie or a task on its way
+ * out; for root, nothing of anybody is withheld.
  */
 static int check_others(struct __test_metadata *_metadata,
 			FIXTURE_DATA(matrix) *self, const char *what,
@@ -888,7 +925,7 @@ static int check_others(struct __test_metadata *_metadata,
 		    t->state == TASKDIAG_TASK_STATE_DEAD)
 			continue;
 		want = allowed ? 0 : show & SHOW_PROTECTED;
-		if (t->base_flags & TASKDIAG_TASK_FLAGS_KTHREAD)
+		if (mapless(t))
 			want &= ~(G(VMA) | G(VMA_STAT));
 		snprintf(who, sizeof(who), "task of uid %u", t->id[0]);
 		bad += check_task(_metadata, self, what, who, t, show, want,
