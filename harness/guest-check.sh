@@ -28,16 +28,21 @@ start=$(cut -d. -f1 /proc/uptime)
 watchdog=$!
 
 # Each program's start is stamped with the guest's uptime ("TIME s name"),
-# so that make check can say what each one took.
+# so that make check can say what each one took. The uptime is read with
+# a builtin: a process started for each test case would come and go while
+# the case runs, and change what the tests compare (the sets of tasks, the
+# Pss of the libc every process maps).
 stamp() {
-	local line
+	local line up
 	while IFS= read -r line; do
 		case $line in
 		"# selftests: task_diag: "*)
-			echo "TIME $(cut -d' ' -f1 /proc/uptime) ${line##* }" ;;
+			read -r up _ </proc/uptime
+			echo "TIME $up ${line##* }" ;;
 		"# #  RUN "*)
+			read -r up _ </proc/uptime
 			set -- $line
-			echo "CASE $(cut -d' ' -f1 /proc/uptime) $4" ;;
+			echo "CASE $up $4" ;;
 		esac
 		printf '%s\n' "$line"
 	done
@@ -46,7 +51,8 @@ stamp() {
 rc=0
 set -o pipefail
 (cd "$kselftest" && ./run_kselftest.sh "${runner_args[@]}") 2>&1 | stamp || rc=1
-echo "TIME $(cut -d' ' -f1 /proc/uptime) end"
+read -r up _ </proc/uptime
+echo "TIME $up end"
 
 ynl=0
 python3 "$(dirname "$0")/ynl-check.py" "$tree" || ynl=$?
